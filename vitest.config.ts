@@ -1,0 +1,20 @@
+import { defineConfig } from 'vitest/config';
+
+// Two test worlds: plain Node units (lib/, dev/, app helpers) and the Worker inside workerd
+// (workers/sms-aero/vitest.config.ts). `npm run test:unit` runs the first; `npm run test:worker` the second.
+export default defineConfig({
+  resolve: { alias: { '@': new URL('./', import.meta.url).pathname } },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          environment: 'node',
+          include: ['lib/**/*.test.ts', 'dev/**/*.test.ts', 'tests/unit/**/*.test.ts', 'scripts/**/*.test.ts'],
+          setupFiles: ['tests/unit/setup.ts'],
+        },
+      },
+    ],
+  },
+});
