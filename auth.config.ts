@@ -16,6 +16,7 @@ export const authConfig = {
   secret: env.AUTH_SECRET,
   trustHost: env.AUTH_TRUST_HOST,
   session: { strategy: 'jwt' },
+  pages: { signIn: '/sign-in' },
   providers: [
     Logto({
       issuer: env.AUTH_LOGTO_ISSUER,

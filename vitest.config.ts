@@ -15,6 +15,19 @@ export default defineConfig({
           setupFiles: ['tests/unit/setup.ts'],
         },
       },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['tests/e2e/**/*.e2e.ts'],
+          globalSetup: ['tests/e2e/global-setup.ts'],
+          setupFiles: ['tests/unit/setup.ts'],
+          fileParallelism: false,
+          testTimeout: 45_000,
+          hookTimeout: 240_000,
+        },
+      },
     ],
   },
 });

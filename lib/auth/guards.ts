@@ -8,7 +8,7 @@ import { hasRole, isSignedIn } from './access';
 // can be bypassed (CVE-2025-29927, prefetch URLs), so every protected entry point calls one of these.
 export async function requireSession(returnTo: string): Promise<Session> {
   const session = await auth();
-  if (!session || !isSignedIn(session)) redirect(`/api/auth/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
+  if (!session || !isSignedIn(session)) redirect(`/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`);
   return session;
 }
 
