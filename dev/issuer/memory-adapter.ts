@@ -24,10 +24,21 @@ export function createMemoryAdapterFactory(now: () => number = Date.now): Adapte
     return entry.payload;
   };
 
+  // Expired entries are otherwise only dropped when read; a long dev session would keep every token ever issued.
+  let writesSinceSweep = 0;
+  const sweepNowAndThen = () => {
+    writesSinceSweep += 1;
+    if (writesSinceSweep < 500) return;
+    writesSinceSweep = 0;
+    const current = now();
+    for (const [key, entry] of entries) if (entry.expiresAt <= current) entries.delete(key);
+  };
+
   return (model: string): Adapter => {
     const keyOf = (id: string) => `${model}:${id}`;
     return {
       async upsert(id, payload, expiresIn) {
+        sweepNowAndThen();
         const key = keyOf(id);
         const expiresAt = typeof expiresIn === 'number' ? now() + expiresIn * 1000 : Number.POSITIVE_INFINITY;
         entries.set(key, { payload, expiresAt });

@@ -118,6 +118,10 @@ async function main(): Promise<void> {
       console.error(error.message);
       process.exit(1);
     }
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      console.error('[dev-issuer] port already in use: set ISSUER_PORT to a free port or stop the other process');
+      process.exit(1);
+    }
     throw error;
   }
   let stopping = false;
