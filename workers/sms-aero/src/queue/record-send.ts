@@ -1,0 +1,22 @@
+import { maskPhone } from '../../../../lib/deliveries';
+import type { Services } from '../services';
+import type { RecordSendJob } from './jobs';
+
+/**
+ * A number that masks exactly like the real one: the digits the mask shows, zeros where it hides them.
+ * The store's recordSend masks and hashes a raw number itself, but a queued send must not carry one;
+ * maskPhone depends only on the visible digits and the length, so this stand-in yields the same mask,
+ * and the hasher below returns the HMAC computed from the real number at send time.
+ */
+export function standInNumber(maskedPhone: string): string {
+  const digits = maskedPhone.replace(/\*/g, '0').replace(/\D/g, '');
+  if (maskPhone(digits) !== maskedPhone) throw new Error('queued send has a mask that does not round-trip');
+  return digits;
+}
+
+export async function recordQueuedSend(services: Services, job: RecordSendJob) {
+  return services.store.recordSend(
+    { id: job.id, usageType: job.usageType, phone: standInNumber(job.maskedPhone), source: job.source, at: job.at, smsAero: job.smsAero },
+    async () => job.phoneHash,
+  );
+}
