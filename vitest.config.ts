@@ -28,6 +28,21 @@ export default defineConfig({
           hookTimeout: 240_000,
         },
       },
+      {
+        // The same browser tests against the Cloudflare build (OpenNext on workerd via `wrangler dev`). Shares
+        // ports and .next/ with `e2e`: run the two one after the other, never together.
+        extends: true,
+        test: {
+          name: 'e2e-cf',
+          environment: 'node',
+          include: ['tests/e2e/auth.e2e.ts'],
+          globalSetup: ['tests/e2e/global-setup-cloudflare.ts'],
+          setupFiles: ['tests/unit/setup.ts'],
+          fileParallelism: false,
+          testTimeout: 45_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });

@@ -11,6 +11,7 @@
 // stand-ins for that validation, and the build fails if a stand-in (or a local secret) reaches the bundle.
 import { join } from 'node:path';
 import {
+  BUILD_STAND_INS,
   bins,
   findInFiles,
   localEnvRefusal,
@@ -21,14 +22,6 @@ import {
   runNode,
   toolEnv,
 } from './lib.mjs';
-
-const STAND_IN = 'build-time-stand-in';
-export const BUILD_STAND_INS = {
-  AUTH_SECRET: `${STAND_IN}-not-a-secret-${'x'.repeat(16)}`,
-  AUTH_LOGTO_ISSUER: `https://${STAND_IN}.invalid/oidc`,
-  AUTH_LOGTO_ID: `${STAND_IN}-app-id`,
-  AUTH_LOGTO_SECRET: `${STAND_IN}-app-secret`,
-};
 
 const excludeLocalEnv = process.argv.includes('--exclude-local-env');
 const localFiles = presentLocalEnvFiles();
@@ -45,7 +38,10 @@ if (Object.keys(standIns).length > 0) {
   console.log('          The Worker reads the real values from its vars/secrets at request time.');
 }
 
-await runNode('opennextjs-cloudflare build', bins.opennext, ['build'], { env: toolEnv(standIns) });
+await runNode('opennextjs-cloudflare build', bins.opennext, ['build'], { env: toolEnv(standIns) }).catch((error) => {
+  console.error(`build:cf: ${error.message}`);
+  process.exit(1);
+});
 
 if (localFiles.length > 0) {
   rewriteNextEnvWithoutLocalFiles();

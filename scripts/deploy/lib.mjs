@@ -75,6 +75,16 @@ export function localEnvRefusal(files) {
   ].join('\n');
 }
 
+// What `next build` sees for the variables next.config.ts insists on when the real ones are not there (Cloudflare
+// builds, check:deploy). Recognisable on purpose: finding one in an output directory means a value was baked.
+export const STAND_IN_MARKER = 'build-time-stand-in';
+export const BUILD_STAND_INS = {
+  AUTH_SECRET: `${STAND_IN_MARKER}-not-a-secret-${'x'.repeat(16)}`,
+  AUTH_LOGTO_ISSUER: `https://${STAND_IN_MARKER}.invalid/oidc`,
+  AUTH_LOGTO_ID: `${STAND_IN_MARKER}-app-id`,
+  AUTH_LOGTO_SECRET: `${STAND_IN_MARKER}-app-secret`,
+};
+
 export const NEXT_ENV_MODULE = join(root, '.open-next', 'cloudflare', 'next-env.mjs');
 
 /**
