@@ -42,6 +42,13 @@ export type RecordSendInput = {
   /** Status from SMS Aero's send response. */
   smsAero?: { status?: number | null; extendStatus?: string | null };
 };
+/**
+ * created: a new record. duplicate: a record for this id already exists (a retried request) — nothing
+ * changes. merged: a callback for this id arrived before the send was recorded and created an unmatched
+ * record; the send now completes it: it becomes an ordinary delivery (source, usage type, phone, send
+ * time, indexes, counters), its status is the callback's unless the send's own status is newer by
+ * decideTransition, and time-to-deliver is measured from the send time.
+ */
 export type RecordSendResult = { result: 'created' | 'merged' | 'duplicate'; delivery: Delivery };
 
 export type ApplyStatusInput = {
@@ -111,6 +118,9 @@ export const COMBINED_FILTER_MAX_ROUNDS = 4;
 export const COMBINED_CHUNK_MAX = 1000;
 /** Extra entries read past a cursor so that a few ties on the same millisecond cost no extra round. */
 const TIE_SLACK = 4;
+// A single index needs a second read only when more than TIE_SLACK entries share the cursor's
+// millisecond; this caps even that pathological case.
+const SINGLE_INDEX_MAX_ROUNDS = 8;
 // A record written with a past timestamp still lives at least this long (PEXPIREAT in the past deletes).
 const MIN_TTL_MS = 60_000;
 // Counter hashes outlive the deliveries they count by a little, so late callbacks still find them.
@@ -370,7 +380,7 @@ export function createDeliveryStore(redis: Redis, options: DeliveryStoreOptions 
       let lastExamined: ListPosition | null = null;
       let offset = 0;
       let exhausted = false;
-      const maxRounds = secondary.length > 0 ? COMBINED_FILTER_MAX_ROUNDS : Number.POSITIVE_INFINITY;
+      const maxRounds = secondary.length > 0 ? COMBINED_FILTER_MAX_ROUNDS : SINGLE_INDEX_MAX_ROUNDS;
       for (let round = 0; round < maxRounds && matched.length < wanted; round++) {
         const chunk = secondary.length > 0 ? Math.min(COMBINED_CHUNK_MAX, Math.max(100, wanted * 5)) : wanted - matched.length + (cursor ? TIE_SLACK : 0);
         const raw = await redis.zrange<unknown[]>(primary, max, min, { byScore: true, rev: true, offset, count: chunk, withScores: true });
