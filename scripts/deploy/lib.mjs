@@ -1,7 +1,7 @@
 // Shared plumbing for the deploy scripts: where the tools live, how to run them on the project's pinned Node,
 // and the checks that keep local secrets out of Cloudflare bundles (docs/decisions/008).
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,23 +86,24 @@ export const BUILD_STAND_INS = {
   AUTH_LOGTO_SECRET: `${STAND_IN_MARKER}-app-secret`,
 };
 
-export const NEXT_ENV_MODULE = join(root, '.open-next', 'cloudflare', 'next-env.mjs');
+export const nextEnvModule = (dir = root) => join(dir, '.open-next', 'cloudflare', 'next-env.mjs');
 
 /**
  * Rewrites the baked .env module as a clean clone would produce it: only the committed `.env.<mode>` files,
  * none of the git-ignored local ones. Used by the test builds, which must work in a checkout where
  * `npm run dev` wrote .env.local.
  */
-export function rewriteNextEnvWithoutLocalFiles() {
-  if (!existsSync(NEXT_ENV_MODULE)) {
-    throw new Error(`${relative(root, NEXT_ENV_MODULE)} not found: OpenNext changed how it bakes .env files; revisit scripts/deploy/lib.mjs`);
+export function rewriteNextEnvWithoutLocalFiles(dir = root) {
+  const module = nextEnvModule(dir);
+  if (!existsSync(module)) {
+    throw new Error(`${relative(dir, module)} not found: OpenNext changed how it bakes .env files; revisit scripts/deploy/lib.mjs`);
   }
   const modes = ['production', 'development', 'test'].map((mode) => {
-    const file = join(root, `.env.${mode}`);
+    const file = join(dir, `.env.${mode}`);
     const vars = existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {};
     return `export const ${mode} = ${JSON.stringify(vars)};\n`;
   });
-  writeFileSync(NEXT_ENV_MODULE, modes.join(''));
+  writeFileSync(module, modes.join(''));
 }
 
 /** Secret-looking values of the local .env files, long enough that finding one in a bundle is no accident. */
@@ -149,11 +150,6 @@ export function gzipSizeOfFiles(files) {
     gzip += gzipSync(bytes, { level: 9 }).length;
   }
   return { raw, gzip };
-}
-
-/** The modules wrangler would upload from a `--dry-run --outdir` directory (source maps and docs excluded). */
-export function uploadedModules(outdir) {
-  return [...filesUnder(outdir)].filter((file) => /\.(m?js|cjs|wasm|bin|txt|html|json)$/.test(file) && statSync(file).size > 0 && !/README/i.test(file));
 }
 
 export const kb = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
