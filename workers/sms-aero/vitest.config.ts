@@ -10,7 +10,8 @@ import { defineConfig } from 'vitest/config';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const TEST_COMPATIBILITY_DATE = '2026-11-09';
 
-export const TEST_SECRETS = {
+// The same values as test/support/harness.ts (which runs in workerd and cannot import this file).
+const TEST_SECRETS = {
   SMS_RELAY_TOKEN: 'test-relay-token-0123456789',
   CALLBACK_TOKEN: 'test-callback-token-0123456789',
   PHONE_HASH_KEY: 'test-phone-hash-key-0123456789',

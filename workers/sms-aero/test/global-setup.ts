@@ -46,14 +46,3 @@ export default async function setup(project: TestProject) {
     await Promise.all([store.close(), simulator.close(), brokeSimulator.close(), recorder.close()]);
   };
 }
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    storeUrl: string;
-    storeToken: string;
-    simulatorUrl: string;
-    brokeSimulatorApiUrl: string;
-    recorderUrl: string;
-    closedPort: number;
-  }
-}

@@ -220,8 +220,8 @@ describe('POST /v1/logto/sms: Redis unreachable', () => {
 
     // Redis is back: the consumer writes the record as the relay would have.
     const result = await runQueue(captured.sent, bindings());
-    expect(result.explicitAcks).toHaveLength(1);
-    expect(result.retryMessages).toEqual([]);
+    expect(result.acked).toHaveLength(1);
+    expect(result.retried).toEqual([]);
     expect((await deliveryLog().get(id))?.delivery).toMatchObject({
       id,
       usageType: 'SignIn',

@@ -1,5 +1,5 @@
 // Helpers for the Worker tests (they run inside workerd, next to the Worker).
-import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext, type QueueResult } from 'cloudflare:test';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import { Redis } from '@upstash/redis/cloudflare';
 import { inject } from 'vitest';
@@ -58,19 +58,44 @@ export async function callWith(request: Request, customBindings: Bindings): Prom
 
 let queueMessageSequence = 0;
 
-/** Runs the queue consumer over `jobs` as one batch (attempts = how many deliveries so far, incl. this). */
+export type QueueOutcome = {
+  acked: string[];
+  retried: { id: string; delaySeconds: number | undefined }[];
+  retriedAll: { delaySeconds: number | undefined } | null;
+};
+
+/**
+ * Runs the queue consumer over `jobs` as one batch. `attempts` is the queue's delivery count including
+ * this one. A hand-made batch rather than cloudflare:test's createMessageBatch, whose result drops the
+ * retry delay — and the delay is the backoff under test.
+ */
 export async function runQueue(
   jobs: readonly unknown[],
   customBindings: Bindings,
   options: { attempts?: number; queue?: string } = {},
-): Promise<QueueResult> {
-  const batch = createMessageBatch(
-    options.queue ?? 'sms-aero-delivery-events',
-    jobs.map((body) => ({ id: `test-message-${++queueMessageSequence}`, timestamp: new Date(), attempts: options.attempts ?? 1, body })),
-  );
-  const ctx = createExecutionContext();
-  await worker.queue!(batch as MessageBatch<unknown>, customBindings, ctx);
-  return getQueueResult(batch, ctx);
+): Promise<QueueOutcome> {
+  const outcome: QueueOutcome = { acked: [], retried: [], retriedAll: null };
+  const messages = jobs.map((job) => {
+    const id = `test-message-${++queueMessageSequence}`;
+    const body = structuredClone(job);
+    return {
+      id,
+      timestamp: new Date(),
+      attempts: options.attempts ?? 1,
+      body,
+      ack: () => void outcome.acked.push(id),
+      retry: (retryOptions?: QueueRetryOptions) => void outcome.retried.push({ id, delaySeconds: retryOptions?.delaySeconds }),
+    };
+  });
+  const batch = {
+    queue: options.queue ?? 'sms-aero-delivery-events',
+    messages,
+    metadata: { metrics: { backlogCount: 0, backlogBytes: 0, oldestMessageTimestamp: new Date(0) } },
+    ackAll: () => void outcome.acked.push(...messages.map((message) => message.id)),
+    retryAll: (retryOptions?: QueueRetryOptions) => void (outcome.retriedAll = { delaySeconds: retryOptions?.delaySeconds }),
+  };
+  await worker.queue(batch as unknown as MessageBatch<unknown>, customBindings);
+  return outcome;
 }
 
 export function relayRequest(body: unknown, options: { authorization?: string | null; contentType?: string; headers?: Record<string, string> } = {}): Request {
