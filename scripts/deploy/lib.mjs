@@ -13,7 +13,9 @@ export const root = fileURLToPath(new URL('../../', import.meta.url));
 
 // Resolved entry points, run with process.execPath so every tool stays on the pinned Node 22 (ADR 004).
 export const bins = {
-  next: require.resolve('next/dist/bin/next'),
+  get next() {
+    return require.resolve('next/dist/bin/next');
+  },
   opennext: join(root, 'node_modules', '@opennextjs', 'cloudflare', 'dist', 'cli', 'index.js'),
   wrangler: join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js'),
 };

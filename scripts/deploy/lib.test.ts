@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -111,5 +112,31 @@ describe('leak scan', () => {
     const { loadAppEnv } = await import('../../lib/env/app');
     expect(Object.values(BUILD_STAND_INS).every((value) => value.includes(STAND_IN_MARKER))).toBe(true);
     expect(() => loadAppEnv({ ...BUILD_STAND_INS })).not.toThrow();
+  });
+});
+
+describe('guard-env-local.mjs (chained before every build:cf)', () => {
+  // A copy of the guard and its library in a scratch project, so the check runs against files we control.
+  function runGuard(): Promise<{ code: number | null; stderr: string }> {
+    mkdirSync(join(dir, 'scripts', 'deploy'), { recursive: true });
+    for (const file of ['guard-env-local.mjs', 'lib.mjs']) copyFileSync(join(root, 'scripts', 'deploy', file), join(dir, 'scripts', 'deploy', file));
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [join(dir, 'scripts', 'deploy', 'guard-env-local.mjs')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('exit', (code) => resolve({ code, stderr }));
+    });
+  }
+
+  it('stops the build while .env.local exists', async () => {
+    write('.env.local', 'AUTH_SECRET=local-secret-value-123456\n');
+    const { code, stderr } = await runGuard();
+    expect(code).toBe(1);
+    expect(stderr).toContain('Refusing to build for Cloudflare: .env.local present');
+  });
+
+  it('lets a clean checkout through', async () => {
+    write('.env.production', 'PUBLIC_FLAG=on\n');
+    expect(await runGuard()).toEqual({ code: 0, stderr: '' });
   });
 });
