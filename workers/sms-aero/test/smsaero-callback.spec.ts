@@ -187,6 +187,15 @@ describe('POST /v1/smsaero/callback/:token: Redis unreachable', () => {
     expect((await deliveryLog().get(id))?.delivery.status.code).toBe(1);
   });
 
+  it('goes through the real local queue too: wrangler.toml wires the producer to the consumer', async () => {
+    const id = unknownMessageId();
+    // Only this request sees a dead Redis; the queue's consumer runs with the configured (working) one.
+    const response = await callWith(formCallback({ id, status: 1, extendStatus: 'delivery' }), bindings({ KV_REST_API_URL: deadRedisUrl() }));
+    expect(await resultOf(response)).toBe('queued');
+    const stored = await waitFor(async () => (await deliveryLog().get(id)) ?? undefined, 'the queued event to be applied', 15_000);
+    expect(stored.delivery).toMatchObject({ id, source: 'unmatched', status: { code: 1, final: true } });
+  });
+
   it('answers 503 only when the event could be neither stored nor queued', async () => {
     const response = await callWith(
       formCallback({ id: unknownMessageId(), status: 1 }),
