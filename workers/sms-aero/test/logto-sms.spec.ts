@@ -9,6 +9,7 @@ import {
   CALLBACK_PATH,
   deadRedisUrl,
   deliveryLog,
+  formCallback,
   hashPhone,
   recorded,
   recorderUrl,
@@ -228,6 +229,26 @@ describe('POST /v1/logto/sms: Redis unreachable', () => {
       source: 'relay',
       maskedPhone: maskPhone(phone),
       phoneHash: await hashPhone(phone),
+    });
+  });
+
+  it('merges a queued send into the record its callback created first', async () => {
+    const phone = uniquePhone();
+    const captured = captureQueue();
+    const response = await callWith(relayRequest(signIn(phone)), bindings({ KV_REST_API_URL: deadRedisUrl(), DELIVERY_EVENTS: captured.queue }));
+    const { id } = (await response.json()) as { id: string };
+    // Redis is back before the queue delivers the record, and SMS Aero's "delivered" beats it.
+    const callback = await callSelf(formCallback({ id, status: 1, extendStatus: 'delivery' }));
+    expect(await callback.json()).toEqual({ ok: true, result: 'unmatched' });
+
+    await runQueue(captured.sent, bindings());
+    expect((await deliveryLog().get(id))?.delivery).toMatchObject({
+      id,
+      source: 'relay',
+      usageType: 'SignIn',
+      maskedPhone: maskPhone(phone),
+      phoneHash: await hashPhone(phone),
+      status: { code: 1, outcome: 'delivered', final: true },
     });
   });
 
