@@ -1,4 +1,4 @@
-import { maskPhone } from '../../../../lib/deliveries';
+import { DeliveryInputError, maskPhone } from '../../../../lib/deliveries';
 import type { Services } from '../services';
 import type { RecordSendJob } from './jobs';
 
@@ -10,7 +10,14 @@ import type { RecordSendJob } from './jobs';
  */
 export function standInNumber(maskedPhone: string): string {
   const digits = maskedPhone.replace(/\*/g, '0').replace(/\D/g, '');
-  if (maskPhone(digits) !== maskedPhone) throw new Error('queued send has a mask that does not round-trip');
+  let roundTrip: string | null = null;
+  try {
+    roundTrip = maskPhone(digits);
+  } catch {
+    // falls through to the refusal below
+  }
+  // A DeliveryInputError: the consumer drops the job (with a log line) instead of retrying it forever.
+  if (roundTrip !== maskedPhone) throw new DeliveryInputError('maskedPhone', 'is not a mask made by maskPhone (does not round-trip)');
   return digits;
 }
 
