@@ -18,6 +18,8 @@ export const OUTCOMES: readonly DeliveryOutcome[] = ['pending', 'delivered', 'fa
  * - `idx:fwdead`          zset: records whose last forward attempt gave up
  * - `ctr:m:{yyyymmddhhmm}` / `ctr:h:{yyyymmddhh}` hash: per-minute / per-hour counters (UTC) of the
  *   sends made in that minute/hour (cohort counters, see stats.ts)
+ * - `version`             integer: bumped by every write that changes what a reader sees (the console's
+ *   ETag; one GET tells a poller whether anything changed)
  */
 export function deliveryKeys(prefix: string = DEFAULT_KEY_PREFIX) {
   return {
@@ -33,6 +35,7 @@ export function deliveryKeys(prefix: string = DEFAULT_KEY_PREFIX) {
     forwardDead: `${prefix}:idx:fwdead`,
     minuteCounter: (minute: string) => `${prefix}:ctr:m:${minute}`,
     hourCounter: (hour: string) => `${prefix}:ctr:h:${hour}`,
+    version: `${prefix}:version`,
     /** Prefix the Lua scripts append `m:{minute}` / `h:{hour}` to (counter keys they derive themselves). */
     counterPrefix: `${prefix}:ctr:`,
   };

@@ -8,7 +8,7 @@ import { HASH_FIELDS } from './codec';
 // string.format('%d') (Lua 5.3 would print a float as "3.0"); nil replies are normalised by `nz`
 // (Redis gives false, the mock a null userdata); reply arrays are only indexed, never passed to unpack.
 //
-// Keys: every key a script touches is passed in KEYS except the cohort counter hashes
+// Keys: every key a script touches is passed in KEYS (the log's version counter always last) except the cohort counter hashes
 // (`ctr:m:{minute}`, `ctr:h:{hour}` of the delivery's send time), which the script derives from the
 // stored record. Upstash and single-node Redis allow that (Upstash's default global script lock); do not
 // add Upstash's `allow-key-locking` flag to these scripts.
@@ -92,6 +92,15 @@ local function append_timeline(tl, msg, kind, body, max)
   end
 end
 
+-- Readers (the console) poll this counter to learn cheaply whether anything changed; bumping it inside
+-- the script makes it atomic with the write it announces. It lives as long as an index: when it expires
+-- after a retention period without writes, every record it counted has expired too.
+local function bump_version(ttl)
+  local key = KEYS[#KEYS]
+  redis.call('INCR', key)
+  redis.call('PEXPIRE', key, ttl)
+end
+
 local function reply(result, msg)
   local out = { result }
   local values = redis.call('HMGET', msg, unpack(FIELDS))
@@ -102,7 +111,7 @@ end
 
 /**
  * recordSend. KEYS: msg, tl, idx:all, idx:outcome:{pending,delivered,failed,unknown}, idx:unmatched,
- * idx:usage:{type}, idx:phone:{hash}.
+ * idx:usage:{type}, idx:phone:{hash}, version.
  * ARGV: cutoff, indexTtl, expireAt, counterPrefix, counterTtl, timelineMax, histogramBounds, id,
  * createdAt, usageType, maskedPhone, phoneHash, source, code, outcome, final, ext, rank, ctrM, ctrH,
  * timelineBody.
@@ -158,12 +167,14 @@ if result == 'merged' then touch_index(KEYS[8], cutoff, index_ttl) end
 count(prefix, minute, hour, 'sent', 1)
 enter_outcome(prefix, minute, hour, outcome, code, ttd, bounds)
 finish_counters(counter_ttl)
+bump_version(index_ttl)
 return reply(result, msg)
 `;
 
 /**
  * applyStatus. KEYS: msg, tl, idx:all, idx:outcome:{pending,delivered,failed,unknown}, idx:unmatched,
- * idx:fwdead.
+ * idx:fwdead, version. Every outcome bumps the version: duplicates and stale events still add a
+ * timeline entry.
  * ARGV: cutoff, indexTtl, expireAt (for a new unmatched record), counterPrefix, counterTtl, timelineMax,
  * histogramBounds, id, code, outcome, final, ext, rank, at, forward ("1": mark forward pending when the
  * event is applied or unmatched), ctrM and ctrH of `at`, timelineBody.
@@ -195,6 +206,7 @@ if redis.call('EXISTS', msg) == 0 then
   touch_index(KEYS[8], cutoff, index_ttl)
   count(prefix, at_minute, at_hour, 'unmatched', 1)
   finish_counters(counter_ttl)
+  bump_version(index_ttl)
   return reply('unmatched', msg)
 end
 
@@ -203,6 +215,7 @@ local decision = decide(s(cur[1]), s(cur[2]), s(cur[3]), s(cur[4]), code, final,
 local kind = decision
 if decision == 'apply' then kind = 'status' end
 append_timeline(tl, msg, kind, body, tl_max)
+bump_version(index_ttl)
 if decision ~= 'apply' then return reply(decision, msg) end
 
 local previous, created_at, matched = s(cur[5]), s(cur[6]), s(cur[7]) ~= 'unmatched'
@@ -228,7 +241,7 @@ return reply('applied', msg)
 `;
 
 /**
- * recordForwardAttempt. KEYS: msg, tl, idx:fwdead. ARGV: cutoff, indexTtl, timelineMax, state,
+ * recordForwardAttempt. KEYS: msg, tl, idx:fwdead, version. ARGV: cutoff, indexTtl, timelineMax, state,
  * lastStatus, lastError, timelineBody. Replies [recorded, ...HASH_FIELDS values] or [missing].
  */
 export const FORWARD_SCRIPT = `${PRELUDE}
@@ -247,12 +260,13 @@ else
   local meta = redis.call('HMGET', msg, 'id')
   redis.call('ZREM', KEYS[3], s(meta[1]))
 end
+bump_version(index_ttl)
 return reply('recorded', msg)
 `;
 
 /**
  * recordRefusal. KEYS: msg, tl, idx:all, idx:refused, idx:usage:{type}, idx:phone:{hash} (or idx:all
- * again when the number was unusable). ARGV: cutoff, indexTtl, expireAt, counterPrefix, counterTtl,
+ * again when the number was unusable), version. ARGV: cutoff, indexTtl, expireAt, counterPrefix, counterTtl,
  * timelineMax, id, createdAt, usageType, maskedPhone, phoneHash, reason, ctrM, ctrH, timelineBody.
  * Replies [created | duplicate, ...HASH_FIELDS values].
  */
@@ -276,5 +290,6 @@ for i = 3, 6 do
 end
 count(prefix, minute, hour, 'refused', 1)
 finish_counters(counter_ttl)
+bump_version(index_ttl)
 return reply('created', msg)
 `;

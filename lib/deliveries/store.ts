@@ -105,6 +105,8 @@ export interface DeliveryStore {
   stats(query: StatsQuery): Promise<DeliveryStats>;
   /** Sends still waiting for a final status (within retention). */
   pendingCount(): Promise<number>;
+  /** A counter every write bumps (0 for an empty log): equal values mean nothing changed. One GET. */
+  version(): Promise<number>;
 }
 
 export const DEFAULT_LIST_LIMIT = 50;
@@ -197,7 +199,7 @@ export function createDeliveryStore(redis: Redis, options: DeliveryStoreOptions 
       const rank = statusRank(code);
 
       const reply = await scripts.send.exec(
-        [keys.message(id), keys.timeline(id), keys.all, ...outcomeKeys, keys.unmatched, keys.usage(usageType), keys.phone(phoneHash)],
+        [keys.message(id), keys.timeline(id), keys.all, ...outcomeKeys, keys.unmatched, keys.usage(usageType), keys.phone(phoneHash), keys.version],
         [
           ...common(now()),
           lifetime(at, now()),
@@ -233,7 +235,7 @@ export function createDeliveryStore(redis: Redis, options: DeliveryStoreOptions 
       const rank = statusRank(code);
 
       const reply = await scripts.applyStatus.exec(
-        [keys.message(id), keys.timeline(id), keys.all, ...outcomeKeys, keys.unmatched, keys.forwardDead],
+        [keys.message(id), keys.timeline(id), keys.all, ...outcomeKeys, keys.unmatched, keys.forwardDead, keys.version],
         [
           ...common(now()),
           lifetime(at, now()),
@@ -277,7 +279,7 @@ export function createDeliveryStore(redis: Redis, options: DeliveryStoreOptions 
       };
 
       const reply = await scripts.forward.exec(
-        [keys.message(id), keys.timeline(id), keys.forwardDead],
+        [keys.message(id), keys.timeline(id), keys.forwardDead, keys.version],
         [...common(at), String(timelineMax), input.outcome, input.status === undefined ? '' : String(input.status), encodeText(error), timelineBody({ at, forward })],
       );
       const { result, delivery } = readReply(reply);
@@ -308,6 +310,7 @@ export function createDeliveryStore(redis: Redis, options: DeliveryStoreOptions 
           keys.refused,
           keys.usage(usageType),
           protectedPhone ? keys.phone(protectedPhone.phoneHash) : keys.all,
+          keys.version,
         ],
         [
           ...common(now()),
@@ -435,6 +438,12 @@ export function createDeliveryStore(redis: Redis, options: DeliveryStoreOptions 
 
     async pendingCount() {
       return redis.zcount(keys.outcome('pending' satisfies DeliveryOutcome), now() - retentionMs, '+inf');
+    },
+
+    async version() {
+      const value = await redis.get<unknown>(keys.version);
+      const number = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : 0;
+      return Number.isSafeInteger(number) && number > 0 ? number : 0;
     },
   };
 }
