@@ -27,8 +27,8 @@ export function toolEnv(extra = {}) {
     PATH: [join(root, 'node_modules', '.bin'), process.env.PATH ?? ''].join(delimiter),
     NEXT_TELEMETRY_DISABLED: '1',
     WRANGLER_SEND_METRICS: 'false',
-    // Wrangler hands `wrangler deploy` in an OpenNext project over to `opennextjs-cloudflare deploy` unless
-    // this says OpenNext is already in charge; our dry runs must stay plain wrangler.
+    // A bare `wrangler deploy` in an OpenNext project is handed over to `opennextjs-cloudflare deploy`. Our dry
+    // runs pass --config and --dry-run, which already prevent that; this says so explicitly as well.
     OPEN_NEXT_DEPLOY: 'true',
     ...extra,
   };
