@@ -7,9 +7,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
-const vitest = require.resolve('vitest/vitest.mjs');
+// vitest 5 exports no bin path; its CLI entry sits next to its package.json.
+const vitest = join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs');
 const suites = {
   unit: ['run', '--project', 'unit'],
   worker: existsSync('workers/sms-aero/vitest.config.ts') ? ['run', '--config', 'workers/sms-aero/vitest.config.ts'] : null,
