@@ -19,6 +19,16 @@ const appEnvSchema = z
     KV_REST_API_TOKEN: z.optional(z.string()),
     SMS_RELAY_URL: z.optional(httpUrl('the Worker relay endpoint, …/v1/logto/sms')),
     SMS_RELAY_TOKEN: z.optional(z.string()),
+    // The Worker's HMAC key: the console hashes a typed phone number with it to filter the log.
+    PHONE_HASH_KEY: z.optional(z.string().check(z.minLength(16, 'must be the same 16+ character key the relay Worker uses'))),
+    // Reads hide records older than this; keep it equal to the Worker's DELIVERY_RETENTION_DAYS.
+    DELIVERY_RETENTION_DAYS: z._default(
+      z.pipe(
+        z.string().check(z.regex(/^\d{1,4}$/, 'must be a whole number of days from 1 to 3650')),
+        z.transform(Number),
+      ).check(z.refine((days) => days >= 1 && days <= 3650, 'must be a whole number of days from 1 to 3650')),
+      30,
+    ),
   })
   .check(
     z.superRefine((env, ctx) => {
@@ -43,6 +53,7 @@ const fixes = {
   AUTH_LOGTO_SECRET: 'Logto Console > Applications > your app > App secrets',
   AUTH_TRUST_HOST: 'set to true off Vercel (Cloudflare, Docker, next start behind a proxy)',
   KV_REST_API_URL: 'Upstash console > your database > REST API, or the Vercel Marketplace Upstash integration',
+  PHONE_HASH_KEY: 'copy PHONE_HASH_KEY from the relay Worker (wrangler secret); without it the console cannot search by number',
 };
 
 let cached: AppEnv | undefined;

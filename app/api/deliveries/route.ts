@@ -1,7 +1,10 @@
 import { operatorOrError } from '@/lib/auth/guards';
+import { listResponse } from '@/lib/console/api';
 
-// Placeholder until the operator console lands: proves the role check on the API, at the edge and here.
-export async function GET(): Promise<Response> {
+export async function GET(request: Request): Promise<Response> {
   const { error } = await operatorOrError();
-  return error ?? Response.json({ items: [], nextCursor: null });
+  return error ?? listResponse(request);
 }
+
+// Pollers ask with HEAD + If-None-Match: 304, or 200 with the new ETag and no body.
+export const HEAD = GET;
