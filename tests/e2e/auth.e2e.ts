@@ -1,7 +1,7 @@
 import { encode } from 'next-auth/jwt';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issuerLogLength, latestCodeFromIssuerLog, launch, newPage, sessionJson, signInWithPassword } from './browser';
+import { launch, newPage, sessionJson, signInWithPassword, signInWithPhone } from './browser';
 import { E2E } from './stack';
 
 let browser: Browser;
@@ -28,17 +28,7 @@ describe('sign-in', () => {
 
   it('signs in with a phone number and a one-time code', async () => {
     const { context, page } = await newPage(browser);
-    await page.goto('/');
-    await page.getByRole('button', { name: 'Sign in with Logto' }).click();
-    await page.waitForURL(/localhost:3101\//);
-    await page.getByText('Use phone number').click();
-    const logStart = issuerLogLength();
-    await page.locator('input[name="phone"]').fill('+7 999 000-00-01');
-    await page.getByRole('button', { name: 'Send code' }).click();
-    const code = await latestCodeFromIssuerLog(logStart);
-    await page.locator('input[name="code"]').fill(code);
-    await page.getByRole('button', { name: 'Verify' }).click();
-    await page.waitForURL(`${E2E.appUrl}/dashboard`);
+    await signInWithPhone(page, '79990000001');
     expect(await page.getByTestId('dashboard-greeting').textContent()).toContain('Olga Operator');
     await context.close();
   });

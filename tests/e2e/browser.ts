@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { logFile } from './processes';
 import { E2E } from './stack';
 
 // Debian's Chromium; Playwright's own browser downloads are impossible here and unnecessary.
@@ -33,19 +31,40 @@ export async function signInWithPassword(page: Page, username: string, password:
   await page.waitForURL(`${E2E.appUrl}/dashboard`);
 }
 
-/** Reads the newest one-time code the issuer printed (no SMS relay configured in this stack). */
-export async function latestCodeFromIssuerLog(after: number): Promise<string> {
-  for (let i = 0; i < 50; i++) {
-    const lines = readFileSync(logFile('issuer'), 'utf8').slice(after).split('\n');
-    const match = lines.map((l) => /\[dev-issuer\] one-time code for .+: (\d{6})/.exec(l)).filter(Boolean).pop();
-    if (match?.[1]) return match[1];
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('the issuer printed no one-time code');
+export type InboxMessage = { id: number; number: string; text: string; status: number; createdAt: string };
+
+/** What the SMS Aero simulator "delivered" to a phone, newest first (the e2e stand-in for the user's handset). */
+export async function inbox(number: string): Promise<InboxMessage[]> {
+  const response = await fetch(`${E2E.simulatorUrl}/dev/inbox?number=${number}`);
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { messages: InboxMessage[] }).messages;
 }
 
-export function issuerLogLength(): number {
-  return readFileSync(logFile('issuer'), 'utf8').length;
+/** Waits for an SMS newer than `knownIds` and reads the one-time code from its text. */
+export async function nextCodeFromInbox(number: string, knownIds: Set<number>): Promise<{ code: string; message: InboxMessage }> {
+  for (let i = 0; i < 75; i++) {
+    const fresh = (await inbox(number)).find((m) => !knownIds.has(m.id));
+    const code = fresh && /\b(\d{6})\b/.exec(fresh.text)?.[1];
+    if (fresh && code) return { code, message: fresh };
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no new SMS reached ${number}`);
+}
+
+/** Phone sign-in through the issuer: the code goes issuer → relay Worker → SMS Aero simulator → inbox. */
+export async function signInWithPhone(page: Page, number: string): Promise<InboxMessage> {
+  const known = new Set((await inbox(number)).map((m) => m.id));
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Sign in with Logto' }).click();
+  await page.waitForURL(/localhost:3101\//);
+  await page.getByText('Use phone number').click();
+  await page.locator('input[name="phone"]').fill(`+${number}`);
+  await page.getByRole('button', { name: 'Send code' }).click();
+  const { code, message } = await nextCodeFromInbox(number, known);
+  await page.locator('input[name="code"]').fill(code);
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.waitForURL(`${E2E.appUrl}/dashboard`);
+  return message;
 }
 
 export async function sessionJson(page: Page): Promise<Record<string, any> | null> {

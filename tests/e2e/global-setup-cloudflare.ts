@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, runToCompletion, startNode, tsxArgs, waitForHttp, type Service } from './processes';
-import { E2E, appEnv, issuerEnv } from './stack';
+import { root, runToCompletion, startNode, startStack, waitForHttp, type Service } from './processes';
+import { E2E, E2E_PORTS, appEnv, e2eRedisUrl, planE2EStack } from './stack';
+import { resetE2ERedis } from './redis';
 
 // The same stack as global-setup.ts, but the app is the Cloudflare build: `opennextjs-cloudflare build`, served
 // by `wrangler dev` on workerd, so "works on Cloudflare" is tested, not assumed. The e2e settings go in as
@@ -31,9 +32,9 @@ export default async function setup() {
       // build nor end up in it; the script rewrites the baked .env module and fails if a secret leaked.
       await runToCompletion('opennext build', [buildScript, '--exclude-local-env'], appEnv());
     }
-    const issuer = startNode('issuer', tsxArgs('dev/issuer/server.ts'), issuerEnv());
-    services.push(issuer);
-    await waitForHttp(`${E2E.issuerUrl}/.well-known/openid-configuration`, issuer);
+    await resetE2ERedis(e2eRedisUrl);
+    const stack = await startStack(planE2EStack('none').services);
+    services.push(...stack.services);
 
     const envFile = join(scratch, 'app.env');
     writeFileSync(envFile, envFileContents(appEnv()));
@@ -46,7 +47,7 @@ export default async function setup() {
         join(root, 'wrangler.toml'),
         '--local',
         '--port',
-        String(E2E.appPort),
+        String(E2E_PORTS.app),
         '--env-file',
         envFile,
         '--persist-to',

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ServiceSpec } from '../../dev/stack';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -75,4 +76,24 @@ export function runToCompletion(name: string, args: string[], env: Record<string
   return new Promise((resolve, reject) => {
     service.child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${name} failed (${code}):\n${service.output()}`))));
   });
+}
+
+/** Starts the planned services in order, each once the previous one answers; stops all on failure. */
+export async function startStack(specs: ServiceSpec[]): Promise<{ services: Service[]; stop: () => Promise<void> }> {
+  const services: Service[] = [];
+  const stop = async () => {
+    await Promise.all(services.map((s) => s.stop()));
+  };
+  try {
+    for (const spec of specs) {
+      if (!spec.args) continue;
+      const service = startNode(spec.name, spec.args, spec.env);
+      services.push(service);
+      if (spec.readyUrl) await waitForHttp(spec.readyUrl, service, 120_000);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { services, stop };
 }

@@ -1,38 +1,44 @@
-// The ports and settings the end-to-end stack uses: its own ports, so tests never collide with `npm run dev`.
+import { LOCAL_SECRETS, planStack, type StackPorts } from '../../dev/stack';
+
+// The e2e stack: the same parts as `npm run dev` (dev/stack.ts), on their own ports so tests never collide
+// with a running dev stack, with token lifetimes short enough to watch a refresh happen.
+export const E2E_PORTS: StackPorts = { app: 3100, issuer: 3101, worker: 3187, simulator: 3188, store: 3179 };
+
 export const E2E = {
-  appPort: 3100,
-  issuerPort: 3101,
-  get appUrl() {
-    return `http://localhost:${this.appPort}`;
-  },
-  get issuerUrl() {
-    return `http://localhost:${this.issuerPort}/oidc`;
-  },
-  clientId: 'logto-e2e-app',
-  clientSecret: 'logto-e2e-secret',
+  appUrl: `http://localhost:${E2E_PORTS.app}`,
+  issuerUrl: `http://localhost:${E2E_PORTS.issuer}/oidc`,
+  workerUrl: `http://127.0.0.1:${E2E_PORTS.worker}`,
+  simulatorUrl: `http://127.0.0.1:${E2E_PORTS.simulator}`,
+  storeUrl: `http://127.0.0.1:${E2E_PORTS.store}`,
+  storeToken: LOCAL_SECRETS.storeToken,
+  relayToken: LOCAL_SECRETS.relayToken,
+  callbackToken: LOCAL_SECRETS.callbackToken,
+  phoneHashKey: LOCAL_SECRETS.phoneHashKey,
   authSecret: 'e2e-only-secret-e2e-only-secret-e2e-only-secret',
-  // Short enough that the refresh test sees a rotation within seconds (refresh starts 30 s before expiry).
+  // Refresh starts 30 s before expiry, so the refresh test sees a rotation within seconds.
   accessTokenTtlSeconds: 40,
 };
 
-export function appEnv(): Record<string, string> {
-  return {
-    AUTH_SECRET: E2E.authSecret,
-    AUTH_LOGTO_ISSUER: E2E.issuerUrl,
-    AUTH_LOGTO_ID: E2E.clientId,
-    AUTH_LOGTO_SECRET: E2E.clientSecret,
-    AUTH_TRUST_HOST: 'true',
-    AUTH_URL: E2E.appUrl,
-  };
+/** Real Redis for the e2e log when REDIS_URL is set (CI): its own database, emptied at start. */
+export const e2eRedisUrl = process.env.REDIS_URL ? `${process.env.REDIS_URL.replace(/\/\d*$/, '')}/3` : undefined;
+
+export function planE2EStack(app: 'built' | 'none') {
+  return planStack({
+    ports: E2E_PORTS,
+    // Only what the e2e stack needs: a developer's own configuration must not leak into the tests.
+    env: { REDIS_URL: e2eRedisUrl },
+    app,
+    dataDir: new URL('../../test-results/e2e-data/', import.meta.url).pathname,
+    overrides: {
+      issuer: {
+        DEV_ISSUER_ACCESS_TOKEN_TTL: String(E2E.accessTokenTtlSeconds),
+        DEV_ISSUER_ID_TOKEN_TTL: String(E2E.accessTokenTtlSeconds),
+      },
+      app: { AUTH_SECRET: E2E.authSecret, AUTH_TRUST_HOST: 'true', AUTH_URL: E2E.appUrl },
+    },
+  });
 }
 
-export function issuerEnv(): Record<string, string> {
-  return {
-    ISSUER_PORT: String(E2E.issuerPort),
-    DEV_ISSUER_CLIENT_ID: E2E.clientId,
-    DEV_ISSUER_CLIENT_SECRET: E2E.clientSecret,
-    DEV_ISSUER_APP_ORIGINS: E2E.appUrl,
-    DEV_ISSUER_ACCESS_TOKEN_TTL: String(E2E.accessTokenTtlSeconds),
-    DEV_ISSUER_ID_TOKEN_TTL: String(E2E.accessTokenTtlSeconds),
-  };
+export function appEnv(): Record<string, string> {
+  return planE2EStack('none').appEnv;
 }
