@@ -3,6 +3,7 @@
 //   unit    — lib/, dev/ stand-ins, env (Node)
 //   worker  — the SMS Aero relay Worker inside workerd (when present)
 //   e2e     — Chromium against `next build && next start` and the local stand-ins
+//   e2e-cf  — the sign-in e2e against the OpenNext (Cloudflare) build served by wrangler dev
 // Pass suite names to run a subset: `npm test -- unit e2e`.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -16,6 +17,8 @@ const suites = {
   unit: ['run', '--project', 'unit'],
   worker: existsSync('workers/sms-aero/vitest.config.ts') ? ['run', '--config', 'workers/sms-aero/vitest.config.ts'] : null,
   e2e: ['run', '--project', 'e2e'],
+  // The same sign-in tests against the Cloudflare build on workerd; shares ports and .next/ with e2e.
+  'e2e-cf': ['run', '--project', 'e2e-cf'],
 };
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(suites);
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', WRANGLER_SEND_METRICS: 'false' };
