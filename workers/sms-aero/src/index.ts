@@ -7,13 +7,15 @@ import { describeError, log } from './log';
 import { consumeDeliveryEvents } from './queue/consumer';
 import { health } from './routes/health';
 import { logtoSms } from './routes/logto-sms';
+import { replayForward } from './routes/replay-forward';
 import { smsAeroCallback } from './routes/smsaero-callback';
 
 const app = new Hono<AppEnv>()
   .use('*', withServices)
   .route('/', health)
   .route('/v1/logto', logtoSms)
-  .route('/v1/smsaero', smsAeroCallback);
+  .route('/v1/smsaero', smsAeroCallback)
+  .route('/v1/deliveries', replayForward);
 
 app.notFound((c) => c.json({ error: 'not_found' }, 404));
 

@@ -6,10 +6,10 @@ import * as z from 'zod/mini';
 import { maskPhone, normalizePhone } from '../../../../lib/deliveries';
 import { renderTemplate, SmsAeroError, type SmsAeroMessage } from '../../../../lib/smsaero';
 import type { AppEnv } from '../context';
+import { requireRelayToken } from '../http/relay-auth';
 import { payloadTooLarge, reportInvalid, requireJson } from '../http/validation';
 import { describeError, log } from '../log';
 import type { RecordSendJob } from '../queue/jobs';
-import { relayAuthorized } from '../security';
 import type { Services } from '../services';
 
 // Logto's HTTP SMS connector posts {to, type, payload: {code, …}} here and shows the user an error
@@ -82,13 +82,7 @@ async function recordAcceptedSend(services: Services, input: { message: SmsAeroM
 
 export const logtoSms = new Hono<AppEnv>().post(
   '/sms',
-  async (c, next) => {
-    const { env } = c.var.services;
-    if (!(await relayAuthorized(c.req.header('authorization'), env.SMS_RELAY_TOKEN))) {
-      return c.json({ error: 'unauthorized', message: 'the Authorization header must carry SMS_RELAY_TOKEN' }, 401);
-    }
-    await next();
-  },
+  requireRelayToken,
   bodyLimit({ maxSize: MAX_BODY_BYTES, onError: payloadTooLarge(MAX_BODY_BYTES) }),
   requireJson,
   zValidator('header', relayHeaders, reportInvalid),
