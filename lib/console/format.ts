@@ -20,7 +20,9 @@ export function formatDuration(ms: number | null | undefined): string {
 export function formatPercent(ratio: number | null): string {
   if (ratio === null) return '—';
   const percent = ratio * 100;
-  return `${percent >= 99.95 || percent === 0 ? percent.toFixed(0) : percent.toFixed(1)} %`;
+  // Never round a failure away: 99.97 % is "99.9 %", not "100 %".
+  const rounded = percent < 100 ? Math.min(99.9, Math.round(percent * 10) / 10) : 100;
+  return `${Number.isInteger(rounded) ? rounded.toFixed(0) : rounded.toFixed(1)} %`;
 }
 
 // CR, LF and other control characters become visible symbols (U+2400 block), and bidirectional
