@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 
 import { EnvError, httpUrl, parseEnv } from '../../../lib/env/parse';
+import { LIMIT_POLICY_VARIABLES, LimitPolicyError, parseLimitPolicy, type LimitPolicy, type LimitPolicyVariable } from '../../../lib/limits';
 import { parseConnectorConfig, type SmsAeroConnectorConfig } from '../../../lib/smsaero';
 import { decodeWebhookSecret, WebhookSecretError } from './forward/standard-webhooks';
 import { log } from './log';
@@ -23,7 +24,9 @@ export type WorkerSecrets = Partial<
     | 'FORWARD_URL'
     | 'FORWARD_SECRET'
     | 'FORWARD_MAX_ATTEMPTS'
-    | 'DELIVERY_RETENTION_DAYS',
+    | 'DELIVERY_RETENTION_DAYS'
+    // SMS-pumping policy (lib/limits/policy.ts): every one optional, with a default.
+    | LimitPolicyVariable,
     string
   >
 >;
@@ -95,7 +98,11 @@ const workerEnvSchema = z
     }),
   );
 
-export type WorkerEnv = Omit<z.output<typeof workerEnvSchema>, 'SMSAERO_CONNECTOR'> & { SMSAERO_CONNECTOR: SmsAeroConnectorConfig };
+export type WorkerEnv = Omit<z.output<typeof workerEnvSchema>, 'SMSAERO_CONNECTOR'> & {
+  SMSAERO_CONNECTOR: SmsAeroConnectorConfig;
+  /** The SMS-pumping policy from the SMS_* limit variables. */
+  limits: LimitPolicy;
+};
 
 const fixes: Partial<Record<string, string>> = {
   SMSAERO_CONNECTOR: 'paste the SMS Aero connector JSON from Logto: {"email","apiKey","senderName","templates":[{"usageType","content"}]}',
@@ -130,7 +137,29 @@ export function parseWorkerEnv(bindings: Bindings): WorkerEnv {
   // Upstash's own names are accepted as aliases of the Vercel Marketplace names, as in the app.
   source.KV_REST_API_URL ||= bindings.UPSTASH_REDIS_REST_URL;
   source.KV_REST_API_TOKEN ||= bindings.UPSTASH_REDIS_REST_TOKEN;
-  return parseEnv('Worker', workerEnvSchema, source, fixes) as WorkerEnv;
+
+  const problems: EnvError['problems'][number][] = [];
+  let parsed: Omit<WorkerEnv, 'limits'> | undefined;
+  try {
+    parsed = parseEnv('Worker', workerEnvSchema, source, fixes) as Omit<WorkerEnv, 'limits'>;
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    problems.push(...error.problems);
+  }
+  let limits: LimitPolicy | undefined;
+  try {
+    const policySource: Record<string, string | undefined> = {};
+    for (const key of LIMIT_POLICY_VARIABLES) {
+      const value: unknown = bindings[key];
+      policySource[key] = typeof value === 'string' ? value : undefined;
+    }
+    limits = parseLimitPolicy(policySource);
+  } catch (error) {
+    if (!(error instanceof LimitPolicyError)) throw error;
+    problems.push(...error.problems.map(({ variable, problem }) => ({ variable, problem, fix: 'see workers/sms-aero/.dev.vars.example' })));
+  }
+  if (problems.length > 0 || parsed === undefined || limits === undefined) throw new EnvError('Worker', problems);
+  return { ...parsed, limits };
 }
 
 export type EnvResult = { ok: true; env: WorkerEnv } | { ok: false; variables: string[] };

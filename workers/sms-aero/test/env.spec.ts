@@ -107,8 +107,9 @@ describe('logs', () => {
     const sent = await callWith(relayRequest({ to: phone, type: 'SignIn', payload: { code } }), bindings());
     const { id } = (await sent.json()) as { id: string };
     await callWith(formCallback({ id, status: 1, extendStatus: 'delivery', number: phone }), bindings());
-    // Failure paths log more: Redis down with the queue down too, SMS Aero unreachable.
-    const broken = bindings({ KV_REST_API_URL: deadRedisUrl(), DELIVERY_EVENTS: captureQueue({ failing: true }).queue });
+    // Failure paths log more: Redis down with the queue down too (the daily cap failing open, so the
+    // send goes out), SMS Aero unreachable.
+    const broken = bindings({ SMS_DAILY_CAP_FAIL_MODE: 'open', KV_REST_API_URL: deadRedisUrl(), DELIVERY_EVENTS: captureQueue({ failing: true }).queue });
     await callWith(relayRequest({ to: phone, type: 'SignIn', payload: { code } }), broken);
     await callWith(formCallback({ id, status: 2, number: phone }), broken);
     await callWith(relayRequest({ to: phone, type: 'SignIn', payload: { code } }), bindings({ SMSAERO_API_URL: `${deadRedisUrl()}/v2` }));

@@ -202,11 +202,15 @@ describe('POST /v1/logto/sms: SMS Aero refusing', () => {
   });
 });
 
-describe('POST /v1/logto/sms: Redis unreachable', () => {
+// The delivery log's fallback to the queue. With the default policy a dead Redis also stops the daily cap,
+// which fails closed (limits.spec.ts); these run the cap failing open, where the send still goes out.
+const capFailsOpen = { SMS_DAILY_CAP_FAIL_MODE: 'open' };
+
+describe('POST /v1/logto/sms: Redis unreachable (daily cap failing open)', () => {
   it('still answers 200 once SMS Aero accepted, and queues the record (mask and HMAC only) for later', async () => {
     const phone = uniquePhone();
     const captured = captureQueue();
-    const response = await callWith(relayRequest(signIn(phone, '901234')), bindings({ KV_REST_API_URL: deadRedisUrl(), DELIVERY_EVENTS: captured.queue }));
+    const response = await callWith(relayRequest(signIn(phone, '901234')), bindings({ ...capFailsOpen, KV_REST_API_URL: deadRedisUrl(), DELIVERY_EVENTS: captured.queue }));
     expect(response.status).toBe(200);
     const { id } = (await response.json()) as { id: string };
     expect(await simulatorInbox(phone)).toHaveLength(1);
@@ -235,7 +239,7 @@ describe('POST /v1/logto/sms: Redis unreachable', () => {
   it('merges a queued send into the record its callback created first', async () => {
     const phone = uniquePhone();
     const captured = captureQueue();
-    const response = await callWith(relayRequest(signIn(phone)), bindings({ KV_REST_API_URL: deadRedisUrl(), DELIVERY_EVENTS: captured.queue }));
+    const response = await callWith(relayRequest(signIn(phone)), bindings({ ...capFailsOpen, KV_REST_API_URL: deadRedisUrl(), DELIVERY_EVENTS: captured.queue }));
     const { id } = (await response.json()) as { id: string };
     // Redis is back before the queue delivers the record, and SMS Aero's "delivered" beats it.
     const callback = await callSelf(formCallback({ id, status: 1, extendStatus: 'delivery' }));
@@ -254,7 +258,7 @@ describe('POST /v1/logto/sms: Redis unreachable', () => {
 
   it('still answers 200 when neither Redis nor the queue takes the record (the SMS went out)', async () => {
     const phone = uniquePhone();
-    const response = await callWith(relayRequest(signIn(phone)), bindings({ KV_REST_API_URL: deadRedisUrl(), DELIVERY_EVENTS: captureQueue({ failing: true }).queue }));
+    const response = await callWith(relayRequest(signIn(phone)), bindings({ ...capFailsOpen, KV_REST_API_URL: deadRedisUrl(), DELIVERY_EVENTS: captureQueue({ failing: true }).queue }));
     expect(response.status).toBe(200);
     expect(await simulatorInbox(phone)).toHaveLength(1);
   });

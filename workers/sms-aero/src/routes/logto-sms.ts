@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import { maskPhone, normalizePhone } from '../../../../lib/deliveries';
 import { renderTemplate, SmsAeroError, type SmsAeroMessage } from '../../../../lib/smsaero';
 import type { AppEnv } from '../context';
+import { recordRefusal } from '../limits/record-refusal';
 import { requireRelayToken } from '../http/relay-auth';
 import { payloadTooLarge, reportInvalid, requireJson } from '../http/validation';
 import { describeError, log } from '../log';
@@ -96,6 +97,22 @@ export const logtoSms = new Hono<AppEnv>().post(
     const { text } = renderTemplate(env.SMSAERO_CONNECTOR, type, payload);
     const at = Date.now();
 
+    // SMS-pumping defence: nothing reaches SMS Aero unless the policy allows it.
+    const decision = await services.limiter.check(phone, at);
+    if (!decision.allowed) {
+      const { refusal } = decision;
+      log.warn('relay.limited', { usageType: type, source, reason: refusal.reason, limit: refusal.limit, retryAfter: refusal.retryAfterSeconds });
+      c.executionCtx.waitUntil(
+        recordRefusal(services, { usageType: type, phone, reason: refusal.reason, detail: refusal.limit === null ? refusal.error : `${refusal.error} (${refusal.limit})`, at }),
+      );
+      if (refusal.retryAfterSeconds !== null) c.header('Retry-After', String(refusal.retryAfterSeconds));
+      return c.json(
+        { error: refusal.error, reason: refusal.reason, limit: refusal.limit, message: refusal.message, retryAfter: refusal.retryAfterSeconds },
+        refusal.status,
+      );
+    }
+    const { admission } = decision;
+
     let message: SmsAeroMessage;
     try {
       message = await services.smsAero.send({
@@ -111,12 +128,14 @@ export const logtoSms = new Hono<AppEnv>().post(
       log.warn('relay.refused', { usageType: type, kind: error.kind, upstreamStatus: error.status, attempts: error.attempts });
       // Operators see refused sends in the console; best effort, after the reply.
       c.executionCtx.waitUntil(
-        services.store
-          .recordRefusal({ usageType: type, phone, reason: `${failure.error}: ${error.message}`, at }, services.hashPhone)
-          .catch((storeError: unknown) => log.warn('relay.refusal_not_recorded', { reason: describeError(storeError) })),
+        Promise.all([
+          recordRefusal(services, { usageType: type, phone, reason: failure.error, detail: error.message, at }),
+          services.limiter.settle(admission, { sent: false }),
+        ]),
       );
       return c.json({ error: failure.error, message: failure.message }, failure.status);
     }
+    c.executionCtx.waitUntil(services.limiter.settle(admission, { sent: true, cost: message.cost }));
 
     const record = await recordAcceptedSend(services, { message, usageType: type, phone, source, at });
     log.info('relay.sent', { id: message.id, usageType: type, source, smsAeroStatus: message.status, record });
