@@ -168,3 +168,11 @@ describe('formatWait', () => {
     expect(formatWait(seconds)).toBe(text);
   });
 });
+
+describe('documentation', () => {
+  it('lists every policy variable with its default in the Worker\'s .dev.vars.example', async () => {
+    const { readFileSync } = await import('node:fs');
+    const example = readFileSync(new URL('../../workers/sms-aero/.dev.vars.example', import.meta.url), 'utf8');
+    for (const [name, value] of Object.entries(LIMIT_POLICY_DEFAULTS)) expect(example).toContain(`# ${name}=${value}\n`);
+  });
+});
