@@ -1,5 +1,5 @@
 import type { Delivery, DeliveryStats } from '../deliveries';
-import { formatDuration, formatPercent } from './format';
+import { formatClock, formatDuration, formatPercent } from './format';
 
 // "Do codes arrive?" answered from the pre-aggregated counters (store.stats), never from scanning.
 
@@ -79,7 +79,7 @@ function verdict(stats: DeliveryStats, pendingNow: number, lastDelivered: Health
   const rate = formatPercent(deliveryRate);
   if (deliveryRate >= GOOD_RATE) return { tone: refused > 0 ? 'warn' : 'good', headline: `Codes are arriving: ${rate} delivered${ttd}`, details };
   if (deliveryRate >= POOR_RATE) return { tone: 'warn', headline: `Some codes fail: ${rate} delivered (${failed} of ${delivered + failed})`, details };
-  if (lastDelivered) details.push(`Last delivered code: message ${lastDelivered.id}.`);
+  if (lastDelivered) details.push(`Last delivered code: message ${lastDelivered.id} at ${formatClock(lastDelivered.at)} UTC.`);
   return { tone: 'bad', headline: `Codes are failing: ${rate} delivered (${failed} of ${delivered + failed} failed)`, details };
 }
 

@@ -36,7 +36,7 @@ export function DeliveriesTable({ rows, highlight, back }: { rows: Delivery[]; h
                   {row.source !== 'relay' && <span className={styles.source}>{row.source}</span>}
                 </div>
               </td>
-              <td className={styles.mono}>{row.maskedPhone ?? '—'}</td>
+              <td className={`${styles.mono} ${styles.nowrap}`}>{row.maskedPhone ?? '—'}</td>
               <td>{row.usageType ?? '—'}</td>
               <td>
                 <StatusCell delivery={row} />

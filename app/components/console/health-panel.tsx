@@ -70,13 +70,17 @@ export function HealthDetails({ health }: { health: Health }) {
         <div>
           <strong>Refused and unmatched</strong>
           <ul>
-            <li>{totals.refused} sends refused by the relay</li>
+            <li>
+              {totals.refused} send{totals.refused === 1 ? '' : 's'} refused by the relay
+            </li>
             {health.refusalsByReason?.map((entry) => (
               <li key={entry.reason}>
                 <UntrustedText value={entry.reason} /> × {entry.count}
               </li>
             ))}
-            <li>{totals.unmatched} callbacks for unknown message ids</li>
+            <li>
+              {totals.unmatched} callback{totals.unmatched === 1 ? '' : 's'} for unknown message ids
+            </li>
           </ul>
         </div>
         <div>
@@ -88,7 +92,7 @@ export function HealthDetails({ health }: { health: Health }) {
       </div>
       <HealthCharts data={health.charts} />
       <p className={styles.muted}>
-        From {resolution} counters, {formatTime(coverage.from)} – {formatTime(coverage.to)} UTC. Each send counts in the bucket it was sent in, under its current status.
+        From {resolution} counters, {formatTime(coverage.from)} – {formatTime(coverage.to)} UTC. Each send counts in the bucket it was sent in, under its current status; median and p95 are interpolated from a time-to-deliver histogram.
       </p>
     </section>
   );
