@@ -93,7 +93,7 @@ function parseFailMode(text: string): DailyCapFailMode {
   return mode;
 }
 
-function parseKeyPrefix(text: string): string {
+export function parseKeyPrefix(text: string): string {
   if (!/^[A-Za-z0-9:_-]{1,64}$/.test(text)) throw new LimitSyntaxError('must be 1–64 characters of A–Z, a–z, 0–9, ":", "_", "-"');
   return text;
 }
