@@ -115,6 +115,8 @@ export function planStack(options: StackOptions): { services: ServiceSpec[]; app
       KV_REST_API_URL: storeUrl,
       KV_REST_API_TOKEN: storeToken,
       ...pick(env, ['FORWARD_URL', 'FORWARD_SECRET', 'FORWARD_MAX_ATTEMPTS', 'DELIVERY_RETENTION_DAYS', 'SMSAERO_CALLBACK_FORMAT']),
+      // The SMS-pumping policy (SMS_ALLOWED_COUNTRY_CODES, SMS_LIMIT_*, SMS_DAILY_CAP_*, …), as configured.
+      ...pickPrefixed(env, ['SMS_ALLOWED_', 'SMS_LIMIT', 'SMS_PREFIX_', 'SMS_DAILY_CAP_']),
       ...overrides.worker,
     };
     // JSON values (the connector) do not survive `--var KEY:VALUE` quoting; an env file carries them verbatim.
@@ -171,6 +173,7 @@ export function planStack(options: StackOptions): { services: ServiceSpec[]; app
     SMS_RELAY_URL: relayUrl,
     SMS_RELAY_TOKEN: relayToken,
     PHONE_HASH_KEY: phoneHashKey,
+    ...pick(env, ['SMS_LIMITS_KEY_PREFIX', 'DELIVERY_RETENTION_DAYS']),
     NEXT_TELEMETRY_DISABLED: '1',
     ...overrides.app,
   };
@@ -184,6 +187,10 @@ export function planStack(options: StackOptions): { services: ServiceSpec[]; app
     });
   }
   return { services, appEnv };
+}
+
+function pickPrefixed(env: Record<string, string | undefined>, prefixes: string[]): Record<string, string> {
+  return pick(env, Object.keys(env).filter((name) => prefixes.some((prefix) => name.startsWith(prefix))));
 }
 
 function pick(env: Record<string, string | undefined>, names: string[]): Record<string, string> {

@@ -6,6 +6,7 @@ import { DeliveriesTable } from '@/app/components/console/deliveries-table';
 import { FilterBar } from '@/app/components/console/filter-bar';
 import { HealthDetails, HealthSummary } from '@/app/components/console/health-panel';
 import { LiveStatus } from '@/app/components/console/live-status';
+import { RefusalsPanel } from '@/app/components/console/refusals-panel';
 import { requireOperator } from '@/lib/auth/guards';
 import { consoleConfig } from '@/lib/console/config';
 import { loadConsole, StoreUnavailableError, type ConsoleView } from '@/lib/console/data';
@@ -13,8 +14,10 @@ import { formatTime } from '@/lib/console/format';
 import { DEFAULT_PAGE_SIZE, DEFAULT_WINDOW, parseConsoleQuery, querySearch, type ConsoleQuery } from '@/lib/console/query';
 import { consoleStore } from '@/lib/console/store';
 import { loadAppEnv } from '@/lib/env/app';
+import { consoleLimitsPrefix, consoleLimitsRedis, loadLimitsPanel } from '@/lib/limits/console';
 import { LOGTO_USAGE_TYPES } from '@/lib/smsaero/usage-types';
 import { phoneFilterAction, sendTestSmsAction } from './actions';
+import { liftDailyCapAction } from './cap-actions';
 
 export const metadata: Metadata = { title: 'Deliveries — SMS delivery log' };
 
@@ -51,6 +54,11 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
       storeProblem = 'unreachable';
     }
   }
+
+  // The SMS-pumping defence's side: refusals by reason in the same window, today's cap, the lift form.
+  const limits = view
+    ? await loadLimitsPanel(consoleLimitsRedis(), { from: view.window.from, to: view.window.to, prefix: consoleLimitsPrefix() })
+    : null;
 
   const here = querySearch(query);
   const highlighted = query.highlight ? view?.rows.find((row) => row.id === query.highlight) : undefined;
@@ -166,6 +174,9 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
       </section>
 
       {view && !query.id && <HealthDetails health={view.health} />}
+      {limits && !query.id && (
+        <RefusalsPanel data={limits} windowLabel={windowLabel(query)} liftAction={liftDailyCapAction} refusedHref="/deliveries?status=refused" />
+      )}
     </div>
   );
 }

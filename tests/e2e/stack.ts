@@ -34,6 +34,9 @@ export function planE2EStack(app: 'built' | 'none') {
         DEV_ISSUER_ACCESS_TOKEN_TTL: String(E2E.accessTokenTtlSeconds),
         DEV_ISSUER_ID_TOKEN_TTL: String(E2E.accessTokenTtlSeconds),
       },
+      // Sign-ins and console tests send a few codes to the same demo numbers; the per-block limit (20/10m)
+      // stays at its default so the pumping test can trip it on a block of its own.
+      worker: { SMS_LIMIT_PER_NUMBER: '10/10m,50/1d' },
       app: { AUTH_SECRET: E2E.authSecret, AUTH_TRUST_HOST: 'true', AUTH_URL: E2E.appUrl },
     },
   });
