@@ -1,7 +1,7 @@
 import { Redis } from '@upstash/redis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
-import { startStoreServer, type StoreServer } from '../../dev/store/server';
+import { useLocalStore } from '../../tests/support/local-store';
 import { createDeliveryStore, createPhoneHasher, deliveryKeys } from '../deliveries';
 import { detailResponse, exportResponse, listResponse, type ApiDeps } from './api';
 import { loadConsole } from './data';
@@ -10,33 +10,16 @@ import { parseConsoleQuery, type ConsoleQuery } from './query';
 // The console's endpoints against the local Upstash-REST server, which counts the Redis commands each
 // request costs: the bound that matters is that a page costs the same on a small and a large log.
 
-const TOKEN = 'console-api-test-token';
 const T0 = Date.UTC(2026, 11, 3, 12, 0, 0);
 const NOW = T0 + 3_600_000;
 const hashPhone = createPhoneHasher('console-test-phone-hash-key');
 const PHONES = ['79990000012', '79161234567'] as const;
 
-let server: StoreServer;
-let redis: Redis;
-const prefixes: string[] = [];
-
-beforeAll(async () => {
-  server = await startStoreServer({ port: 0, token: TOKEN, redisUrl: process.env.REDIS_URL || undefined });
-  redis = new Redis({ url: server.url, token: TOKEN, enableTelemetry: false });
-});
-
-afterAll(async () => {
-  for (const prefix of prefixes) {
-    const keys = await redis.keys(`${prefix}:*`);
-    for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
-  }
-  await server?.close();
-});
+const local = useLocalStore();
 
 function newLog() {
-  const prefix = `test:${crypto.randomUUID().slice(0, 8)}:v1:dl`;
-  prefixes.push(prefix);
-  const store = createDeliveryStore(redis, { prefix, now: () => NOW });
+  const prefix = local.prefix('v1:dl');
+  const store = createDeliveryStore(local.redis, { prefix, now: () => NOW });
   const deps: ApiDeps = { store: () => ({ ok: true, store }), now: () => NOW };
   return { store, deps, keys: deliveryKeys(prefix) };
 }
@@ -55,9 +38,9 @@ async function seed(total: number, real = 50) {
     ids.push(id);
   }
   // ids[2]: a pending Register send to PHONES[0], so the copies match the indexes they are added to.
-  const template = (await redis.hgetall<Record<string, unknown>>(log.keys.message(ids[Math.min(2, ids.length - 1)]!)))!;
+  const template = (await local.redis.hgetall<Record<string, unknown>>(log.keys.message(ids[Math.min(2, ids.length - 1)]!)))!;
   for (let start = real; start < total; start += 250) {
-    const pipeline = redis.pipeline();
+    const pipeline = local.redis.pipeline();
     const members: { score: number; member: string }[] = [];
     for (let i = start; i < Math.min(total, start + 250); i++) {
       const member = { score: T0 - 1_000 - i * 100, member: `bulk-${i}` };
@@ -74,9 +57,9 @@ async function seed(total: number, real = 50) {
 const request = (path: string, init: RequestInit = {}) => new Request(`http://console.test${path}`, init);
 
 async function commandsFor(action: () => Promise<unknown>): Promise<number> {
-  server.resetStats();
+  local.server.resetStats();
   await action();
-  return server.stats().commands;
+  return local.server.stats().commands;
 }
 
 function query(search: string): ConsoleQuery {
@@ -167,7 +150,7 @@ describe('GET /api/deliveries', () => {
     expect(unconfigured.status).toBe(503);
     expect(await unconfigured.json()).toMatchObject({ error: 'store_unreachable', reason: 'unconfigured', message: expect.stringContaining('KV_REST_API_URL') });
 
-    const dead = new Redis({ url: 'http://127.0.0.1:9', token: TOKEN, enableTelemetry: false, retry: false });
+    const dead = new Redis({ url: 'http://127.0.0.1:9', token: 'unused', enableTelemetry: false, retry: false });
     const store = createDeliveryStore(dead);
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const unreachable = await listResponse(request('/api/deliveries'), { store: () => ({ ok: true, store }), now: () => NOW });

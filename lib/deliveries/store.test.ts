@@ -1,7 +1,6 @@
-import { Redis } from '@upstash/redis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { startStoreServer, type StoreServer } from '../../dev/store/server';
+import { useLocalStore } from '../../tests/support/local-store';
 import { DeliveryInputError } from './errors';
 import { deliveryKeys, HOUR_MS, MINUTE_MS, OUTCOMES } from './keys';
 import { decideTransition, statusFromCode, type Delivery, type ListOutcome } from './model';
@@ -11,33 +10,16 @@ import { COMBINED_FILTER_MAX_ROUNDS, createDeliveryStore, type DeliveryStore, ty
 // Runs against the local Upstash-REST server: its embedded engine by default, a real Redis when
 // REDIS_URL is set (CI). Every test writes under its own random prefix and removes it afterwards.
 
-const TOKEN = 'deliveries-store-test-token';
 const T0 = Date.UTC(2026, 11, 3, 12, 0, 0);
 const hashPhone = createPhoneHasher('deliveries-test-phone-hash-key');
 const PHONES = ['79990000012', '79161234567', '447912345612'] as const;
 
-let server: StoreServer;
-let redis: Redis;
-const prefixes: string[] = [];
-
-beforeAll(async () => {
-  server = await startStoreServer({ port: 0, token: TOKEN, redisUrl: process.env.REDIS_URL || undefined });
-  redis = new Redis({ url: server.url, token: TOKEN, enableTelemetry: false });
-});
-
-afterAll(async () => {
-  for (const prefix of prefixes) {
-    const keys = await redis.keys(`${prefix}:*`);
-    for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
-  }
-  await server?.close();
-});
+const local = useLocalStore();
 
 type Clock = { now: number; set(ms: number): void; advance(ms: number): void };
 
 function setup(options: { retentionDays?: number } = {}) {
-  const prefix = `test:${crypto.randomUUID().slice(0, 8)}:v1:dl`;
-  prefixes.push(prefix);
+  const prefix = local.prefix('v1:dl');
   const clock: Clock = {
     now: T0,
     set(ms) {
@@ -47,7 +29,7 @@ function setup(options: { retentionDays?: number } = {}) {
       this.now += ms;
     },
   };
-  const store = createDeliveryStore(redis, { prefix, now: () => clock.now, ...options });
+  const store = createDeliveryStore(local.redis, { prefix, now: () => clock.now, ...options });
   return { store, clock, prefix, keys: deliveryKeys(prefix) };
 }
 
@@ -420,15 +402,15 @@ describe('delivery store: stats', () => {
 
 describe('delivery store: storage hygiene', () => {
   async function allKeys(prefix: string): Promise<string[]> {
-    return redis.keys(`${prefix}:*`);
+    return local.redis.keys(`${prefix}:*`);
   }
 
   async function dump(key: string): Promise<string> {
-    const type = await redis.type(key);
-    if (type === 'hash') return JSON.stringify(await redis.hgetall(key));
-    if (type === 'list') return JSON.stringify(await redis.lrange(key, 0, -1));
-    if (type === 'zset') return JSON.stringify(await redis.zrange(key, 0, -1, { withScores: true }));
-    return JSON.stringify(await redis.get(key));
+    const type = await local.redis.type(key);
+    if (type === 'hash') return JSON.stringify(await local.redis.hgetall(key));
+    if (type === 'list') return JSON.stringify(await local.redis.lrange(key, 0, -1));
+    if (type === 'zset') return JSON.stringify(await local.redis.zrange(key, 0, -1, { withScores: true }));
+    return JSON.stringify(await local.redis.get(key));
   }
 
   it('sets a TTL on every key, and never stores the raw phone number', async () => {
@@ -445,7 +427,7 @@ describe('delivery store: storage hygiene', () => {
     expect(keys.length).toBeGreaterThan(10);
     const retentionMs = 2 * 24 * HOUR_MS;
     for (const key of keys) {
-      const ttl = await redis.pttl(key);
+      const ttl = await local.redis.pttl(key);
       expect(ttl, key).toBeGreaterThan(0);
       expect(ttl, key).toBeLessThanOrEqual(retentionMs + 2 * HOUR_MS + 1);
     }
@@ -467,9 +449,9 @@ describe('delivery store: storage hygiene', () => {
     const fresh = await send(store, { at: clock.now });
     expect((await store.list({})).items.map((item: Delivery) => item.id)).toEqual([fresh.id]);
     // The write trimmed the stale entry from the indexes it touched.
-    expect(await redis.zscore(keys.all, old.id)).toBeNull();
-    expect(await redis.zscore(keys.outcome('pending'), old.id)).toBeNull();
-    expect(await redis.zscore(keys.all, fresh.id)).toBe(clock.now);
+    expect(await local.redis.zscore(keys.all, old.id)).toBeNull();
+    expect(await local.redis.zscore(keys.outcome('pending'), old.id)).toBeNull();
+    expect(await local.redis.zscore(keys.all, fresh.id)).toBe(clock.now);
     expect(await store.pendingCount()).toBe(1);
   });
 });
@@ -485,10 +467,10 @@ describe('delivery store: cost does not grow with the log', () => {
       const { id } = await send(context.store, { at: T0 + i * 1_000, usageType: i % 2 ? 'SignIn' : 'Register', phone: PHONES[i % 5 === 4 ? 1 : 0] });
       sent.push(id);
     }
-    const template = (await redis.hgetall<Record<string, unknown>>(context.keys.message(sent[0]!)))!;
+    const template = (await local.redis.hgetall<Record<string, unknown>>(context.keys.message(sent[0]!)))!;
     const phoneHash = String(template.phoneHash);
     for (let start = 50; start < count; start += 250) {
-      const pipeline = redis.pipeline();
+      const pipeline = local.redis.pipeline();
       const members: { score: number; member: string }[] = [];
       for (let i = start; i < Math.min(count, start + 250); i++) {
         const member = { score: T0 + i * 1_000, member: `bulk-${i}` };
@@ -501,14 +483,14 @@ describe('delivery store: cost does not grow with the log', () => {
       }
       await pipeline.exec();
     }
-    expect(await redis.zcard(context.keys.all)).toBe(count);
+    expect(await local.redis.zcard(context.keys.all)).toBe(count);
     return context;
   }
 
   async function commandsFor(action: () => Promise<unknown>): Promise<number> {
-    server.resetStats();
+    local.server.resetStats();
     await action();
-    return server.stats().commands;
+    return local.server.stats().commands;
   }
 
   it('list({limit: 20}), stats() and pendingCount() cost the same on 50 and 2000 deliveries', { timeout: 60_000 }, async () => {

@@ -1,7 +1,6 @@
-import { Redis } from '@upstash/redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { startStoreServer, type StoreServer } from '../../dev/store/server';
+import { useLocalStore } from '../../tests/support/local-store';
 import { deliveryKeys, HOUR_MS } from './keys';
 import { createPhoneHasher } from './phone';
 import { createDeliveryStore } from './store';
@@ -9,31 +8,14 @@ import { createDeliveryStore } from './store';
 // The version counter is what the console polls (one GET) to decide whether anything changed, so it
 // must move with every write a reader can see, in the same script as the write, and never otherwise.
 
-const TOKEN = 'deliveries-version-test-token';
 const T0 = Date.UTC(2026, 11, 3, 12, 0, 0);
 const hashPhone = createPhoneHasher('deliveries-test-phone-hash-key');
 
-let server: StoreServer;
-let redis: Redis;
-const prefixes: string[] = [];
-
-beforeAll(async () => {
-  server = await startStoreServer({ port: 0, token: TOKEN, redisUrl: process.env.REDIS_URL || undefined });
-  redis = new Redis({ url: server.url, token: TOKEN, enableTelemetry: false });
-});
-
-afterAll(async () => {
-  for (const prefix of prefixes) {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  }
-  await server?.close();
-});
+const local = useLocalStore();
 
 function setup(retentionDays = 30) {
-  const prefix = `test:${crypto.randomUUID().slice(0, 8)}:v1:dl`;
-  prefixes.push(prefix);
-  const store = createDeliveryStore(redis, { prefix, now: () => T0 + 60_000, retentionDays });
+  const prefix = local.prefix('v1:dl');
+  const store = createDeliveryStore(local.redis, { prefix, now: () => T0 + 60_000, retentionDays });
   return { store, keys: deliveryKeys(prefix) };
 }
 
@@ -70,15 +52,15 @@ describe('delivery store: version counter', () => {
     await store.get('600');
     await store.stats({ from: T0, to: T0 + HOUR_MS });
     await store.pendingCount();
-    server.resetStats();
+    local.server.resetStats();
     expect(await store.version()).toBe(1);
-    expect(server.stats().commands).toBe(1);
+    expect(local.server.stats().commands).toBe(1);
   });
 
   it('expires like an index: one retention period after the last write', async () => {
     const { store, keys } = setup(2);
     await store.recordSend({ id: '700', usageType: 'SignIn', phone: '79990000012', at: T0 }, hashPhone);
-    const ttl = await redis.pttl(keys.version);
+    const ttl = await local.redis.pttl(keys.version);
     expect(ttl).toBeGreaterThan(2 * 24 * HOUR_MS - 60_000);
     expect(ttl).toBeLessThanOrEqual(2 * 24 * HOUR_MS);
   });

@@ -1,7 +1,7 @@
 import { Redis } from '@upstash/redis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
-import { startStoreServer, type StoreServer } from '../../dev/store/server';
+import { useLocalStore } from '../../tests/support/local-store';
 import { recordDailySend, reserveDailySend } from './cap';
 import { consoleLimitsPrefix, liftCapForOperator, loadLimitsPanel } from './console';
 import { parseLimitPolicy, type LimitPolicy } from './policy';
@@ -10,37 +10,20 @@ import { limitsPanelView } from './view';
 
 // The console's reads and the lift action's logic, against the local store (real Redis with REDIS_URL).
 
-const TOKEN = 'limits-console-test-token';
 const NOON = Date.UTC(2026, 11, 3, 12, 0, 0);
 const operator = { id: 'user-operator', name: 'Olga Operator' };
 
-let server: StoreServer;
-let redis: Redis;
-const prefixes: string[] = [];
-
-beforeAll(async () => {
-  server = await startStoreServer({ port: 0, token: TOKEN, redisUrl: process.env.REDIS_URL || undefined });
-  redis = new Redis({ url: server.url, token: TOKEN, enableTelemetry: false });
-});
-
-afterAll(async () => {
-  for (const prefix of prefixes) {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  }
-  await server?.close();
-});
+const local = useLocalStore();
 
 function policyWith(env: Record<string, string> = {}): LimitPolicy {
-  const prefix = `test:${crypto.randomUUID().slice(0, 8)}:lim`;
-  prefixes.push(prefix);
+  const prefix = local.prefix('lim');
   return parseLimitPolicy({ SMS_LIMITS_KEY_PREFIX: prefix, ...env });
 }
 
 async function sendMany(policy: LimitPolicy, count: number, cost = 4.49) {
   for (let i = 0; i < count; i++) {
-    const reservation = await reserveDailySend(redis, policy, NOON);
-    if (reservation.ok) await recordDailySend(redis, policy, { day: reservation.day, reserved: true, cost, now: NOON });
+    const reservation = await reserveDailySend(local.redis, policy, NOON);
+    if (reservation.ok) await recordDailySend(local.redis, policy, { day: reservation.day, reserved: true, cost, now: NOON });
   }
 }
 
@@ -60,11 +43,11 @@ describe('loadLimitsPanel', () => {
   it('loads the cap, refusals by reason and the audit, and the view says the cap is reached', async () => {
     const policy = policyWith({ SMS_DAILY_CAP_COUNT: '3', SMS_DAILY_CAP_COST: '100' });
     await sendMany(policy, 3);
-    await countRefusal(redis, 'daily_cap_count', { at: NOON - 60_000, prefix: policy.keyPrefix });
-    await countRefusal(redis, 'per_number', { at: NOON - 120_000, prefix: policy.keyPrefix });
-    await countRefusal(redis, 'per_number', { at: NOON - 180_000, prefix: policy.keyPrefix });
+    await countRefusal(local.redis, 'daily_cap_count', { at: NOON - 60_000, prefix: policy.keyPrefix });
+    await countRefusal(local.redis, 'per_number', { at: NOON - 120_000, prefix: policy.keyPrefix });
+    await countRefusal(local.redis, 'per_number', { at: NOON - 180_000, prefix: policy.keyPrefix });
 
-    const data = await loadLimitsPanel(redis, { from: NOON - 3_600_000, to: NOON, now: NOON, prefix: policy.keyPrefix });
+    const data = await loadLimitsPanel(local.redis, { from: NOON - 3_600_000, to: NOON, now: NOON, prefix: policy.keyPrefix });
     if (!data.ok) throw new Error('expected data');
     expect(data.refusals.total).toBe(3);
     const view = limitsPanelView(data);
@@ -96,18 +79,18 @@ describe('loadLimitsPanel', () => {
   it('warns near the cap and says when there is no cap or no policy yet', async () => {
     const near = policyWith({ SMS_DAILY_CAP_COUNT: '10', SMS_DAILY_CAP_COST: 'off' });
     await sendMany(near, 8);
-    const nearData = await loadLimitsPanel(redis, { from: NOON - 60_000, to: NOON, now: NOON, prefix: near.keyPrefix });
+    const nearData = await loadLimitsPanel(local.redis, { from: NOON - 60_000, to: NOON, now: NOON, prefix: near.keyPrefix });
     if (!nearData.ok) throw new Error('expected data');
     expect(limitsPanelView(nearData).cap).toMatchObject({ tone: 'warn', headline: '80 % of the daily cap used.' });
 
     const uncapped = policyWith({ SMS_DAILY_CAP_COUNT: 'off', SMS_DAILY_CAP_COST: 'off' });
-    await recordDailySend(redis, uncapped, { day: '2026-12-03', reserved: false, cost: 1, now: NOON });
-    const uncappedData = await loadLimitsPanel(redis, { from: NOON - 60_000, to: NOON, now: NOON, prefix: uncapped.keyPrefix });
+    await recordDailySend(local.redis, uncapped, { day: '2026-12-03', reserved: false, cost: 1, now: NOON });
+    const uncappedData = await loadLimitsPanel(local.redis, { from: NOON - 60_000, to: NOON, now: NOON, prefix: uncapped.keyPrefix });
     if (!uncappedData.ok) throw new Error('expected data');
     expect(limitsPanelView(uncappedData).cap).toMatchObject({ enabled: false, tone: 'warn', canLift: false });
 
     const fresh = policyWith();
-    const freshData = await loadLimitsPanel(redis, { from: NOON - 60_000, to: NOON, now: NOON, prefix: fresh.keyPrefix });
+    const freshData = await loadLimitsPanel(local.redis, { from: NOON - 60_000, to: NOON, now: NOON, prefix: fresh.keyPrefix });
     if (!freshData.ok) throw new Error('expected data');
     expect(limitsPanelView(freshData)).toMatchObject({ cap: { tone: 'idle' }, policy: [], audit: [], refusals: { total: 0, rows: [] } });
   });
@@ -117,14 +100,14 @@ describe('liftCapForOperator', () => {
   it('lifts the day shown, once, and the panel shows who lifted it', async () => {
     const policy = policyWith({ SMS_DAILY_CAP_COUNT: '1' });
     await sendMany(policy, 1);
-    const lifted = await liftCapForOperator(redis, { operator, day: '2026-12-03', now: NOON + 60_000, prefix: policy.keyPrefix });
+    const lifted = await liftCapForOperator(local.redis, { operator, day: '2026-12-03', now: NOON + 60_000, prefix: policy.keyPrefix });
     expect(lifted).toEqual({ ok: true, message: 'Cap lifted for 2026-12-03: sends are allowed until midnight. Recorded as Olga Operator.' });
-    expect((await reserveDailySend(redis, policy, NOON + 120_000)).ok).toBe(true);
+    expect((await reserveDailySend(local.redis, policy, NOON + 120_000)).ok).toBe(true);
 
-    const again = await liftCapForOperator(redis, { operator: { id: 'u2', name: null }, day: '2026-12-03', now: NOON + 180_000, prefix: policy.keyPrefix });
+    const again = await liftCapForOperator(local.redis, { operator: { id: 'u2', name: null }, day: '2026-12-03', now: NOON + 180_000, prefix: policy.keyPrefix });
     expect(again).toEqual({ ok: true, message: 'The cap for 2026-12-03 was already lifted by Olga Operator at 2026-12-03 12:01:00 UTC.' });
 
-    const data = await loadLimitsPanel(redis, { from: NOON, to: NOON + 3_600_000, now: NOON + 240_000, prefix: policy.keyPrefix });
+    const data = await loadLimitsPanel(local.redis, { from: NOON, to: NOON + 3_600_000, now: NOON + 240_000, prefix: policy.keyPrefix });
     if (!data.ok) throw new Error('expected data');
     const view = limitsPanelView(data);
     expect(view.cap).toMatchObject({ tone: 'warn', canLift: false, lifted: 'Lifted for 2026-12-03 by Olga Operator at 2026-12-03 12:01 UTC.' });
@@ -133,11 +116,11 @@ describe('liftCapForOperator', () => {
 
   it('refuses a form from yesterday, a missing day and a missing store', async () => {
     const policy = policyWith();
-    expect(await liftCapForOperator(redis, { operator, day: '2026-12-02', now: NOON, prefix: policy.keyPrefix })).toEqual({
+    expect(await liftCapForOperator(local.redis, { operator, day: '2026-12-02', now: NOON, prefix: policy.keyPrefix })).toEqual({
       ok: false,
       message: "Not lifted: 2026-12-02 is over (it is 2026-12-03 in the cap's time zone now). Reload to see today's cap.",
     });
-    expect(await liftCapForOperator(redis, { operator, day: null, now: NOON, prefix: policy.keyPrefix })).toMatchObject({ ok: false, message: expect.stringContaining('reload') });
+    expect(await liftCapForOperator(local.redis, { operator, day: null, now: NOON, prefix: policy.keyPrefix })).toMatchObject({ ok: false, message: expect.stringContaining('reload') });
     expect(await liftCapForOperator(null, { operator, day: '2026-12-03' })).toMatchObject({ ok: false, message: expect.stringContaining('not configured') });
   });
 
