@@ -181,11 +181,14 @@ describe('SMS Aero simulator', () => {
       ]);
       // Nothing beyond SMS Aero's own fields (and one harmless extra) — never the number or the text.
       expect(hook.received.some((r) => r.body.includes('79990000001'))).toBe(false);
-      expect(sim.callbacks().map((c) => [c.status, c.outcome, c.attempt])).toEqual([
-        [0, 'ok', 1],
-        [3, 'ok', 1],
-        [1, 'ok', 1],
-      ]);
+      // The simulator logs a callback once the receiver's answer is in, a moment after the receiver saw it.
+      await vi.waitFor(() =>
+        expect(sim.callbacks().map((c) => [c.status, c.outcome, c.attempt])).toEqual([
+          [0, 'ok', 1],
+          [3, 'ok', 1],
+          [1, 'ok', 1],
+        ]),
+      );
     });
 
     it('calls back JSON when callbackFormat=JSON', async () => {
@@ -255,7 +258,7 @@ describe('SMS Aero simulator', () => {
       // Each intermediate status is held back past the next one: "transmitted" lands after "delivery".
       expect(order.indexOf(3)).toBeGreaterThan(order.indexOf(1));
       expect([...order].sort()).toEqual([0, 0, 1, 1, 3, 3]);
-      expect(sim.callbacks().filter((c) => c.copy === 2)).toHaveLength(3);
+      await vi.waitFor(() => expect(sim.callbacks().filter((c) => c.copy === 2)).toHaveLength(3));
     });
   });
 
