@@ -16,7 +16,7 @@ describe('sendTestSms', () => {
     const [url, init] = fetch.mock.calls[0]!;
     expect(url).toBe(RELAY.url);
     expect(init?.method).toBe('POST');
-    expect(init?.headers).toMatchObject({ Authorization: RELAY.token, 'X-Relay-Source': 'console-test', 'X-Delivery-Source': 'test', 'Content-Type': 'application/json' });
+    expect(init?.headers).toMatchObject({ Authorization: RELAY.token, 'X-Delivery-Source': 'test', 'Content-Type': 'application/json' });
     const body = JSON.parse(String(init?.body)) as { to: string; type: string; payload: { code: string } };
     expect(body).toMatchObject({ to: '79990001234', type: 'SignIn' });
     expect(body.payload.code).toMatch(/^\d{6}$/);

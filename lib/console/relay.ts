@@ -56,8 +56,7 @@ export async function sendTestSms(
       headers: {
         'Content-Type': 'application/json',
         Authorization: relay.token,
-        // Both names: the contract header and the one the Worker reads today; either marks the send 'test'.
-        'X-Relay-Source': 'console-test',
+        // The Worker records such sends with source 'test', so operators can tell them from real sign-ins.
         'X-Delivery-Source': 'test',
       },
       body: JSON.stringify({ to, type: input.usageType, payload: { code: randomCode() } }),

@@ -12,7 +12,8 @@ import type { DeliveryJob } from '../../src/queue/jobs';
 export const RELAY_TOKEN = 'test-relay-token-0123456789';
 export const CALLBACK_TOKEN = 'test-callback-token-0123456789';
 export const PHONE_HASH_KEY = 'test-phone-hash-key-0123456789';
-export const FORWARD_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+// A fresh secret per run: nothing secret-looking lives in the repository (the spec's own test vector is in forward.spec.ts).
+export const FORWARD_SECRET = `whsec_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(24))))}`;
 export const ORIGIN = 'http://relay.test';
 export const CALLBACK_PATH = `/v1/smsaero/callback/${CALLBACK_TOKEN}`;
 
