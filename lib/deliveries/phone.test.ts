@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { createPhoneHasher, InvalidPhoneError, maskPhone, normalizePhone, splitCountryCode } from './phone';
+import { createPhoneHasher, InvalidPhoneError, isMaskedPhone, maskPhone, normalizePhone, splitCountryCode } from './phone';
 
 describe('normalizePhone', () => {
   it.each([
@@ -107,5 +107,14 @@ describe('createPhoneHasher', () => {
   it('rejects a short key and an invalid number', async () => {
     expect(() => createPhoneHasher('short')).toThrow(/PHONE_HASH_KEY/);
     await expect(createPhoneHasher(key)('12')).rejects.toThrow(InvalidPhoneError);
+  });
+});
+
+describe('isMaskedPhone', () => {
+  it.each(['79991234512', '77011234567', '447912345612', '12025550123', '4915112345678', '998901234567'])('accepts the mask of %s', (phone) => {
+    expect(isMaskedPhone(maskPhone(phone))).toBe(true);
+  });
+  it.each(['79991234512', '+79991234512', '+7 999 123-45-12', '', '+7 ***-**-**-**-**-**-**-**-**-**-**'])('refuses %j', (text) => {
+    expect(isMaskedPhone(text)).toBe(false);
   });
 });

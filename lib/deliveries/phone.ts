@@ -56,6 +56,16 @@ export function maskPhone(phone: string): string {
   return `+${countryCode} ${groupDigits(masked)}`;
 }
 
+/**
+ * True for what maskPhone returns: a country code, then the national part with at most 5 digits visible
+ * among '*'s. Lets the store accept a mask computed elsewhere without ever accepting a raw number.
+ */
+export function isMaskedPhone(text: string): boolean {
+  const match = /^\+\d{1,3} ([\d* -]{4,24})$/.exec(text);
+  const national = match?.[1];
+  return national !== undefined && national.includes('*') && (national.match(/\d/g)?.length ?? 0) <= 5;
+}
+
 const encoder = new TextEncoder();
 // Versioned domain tag: a future change of normalisation gets a new tag instead of silently
 // mismatching old hashes.

@@ -73,6 +73,19 @@ describe('delivery store: one message', () => {
     ({ store, clock } = setup());
   });
 
+  it('records a send from its mask and HMAC alone (a queued send), and refuses a raw number passed as a mask', async () => {
+    const phoneHash = await hashPhone(PHONES[0]);
+    const recorded = await store.recordSend({ id: 'queued-1', usageType: 'SignIn', phone: { maskedPhone: '+7 999 ***-**-12', phoneHash }, at: T0 }, hashPhone);
+    expect(recorded.delivery).toMatchObject({ maskedPhone: '+7 999 ***-**-12', phoneHash });
+    expect((await store.list({ phoneHash })).items.map((d) => d.id)).toEqual(['queued-1']);
+    await expect(
+      store.recordSend({ id: 'queued-2', usageType: 'SignIn', phone: { maskedPhone: '+7 999 000-00-12', phoneHash }, at: T0 }, hashPhone),
+    ).rejects.toMatchObject({ field: 'maskedPhone' });
+    await expect(
+      store.recordSend({ id: 'queued-3', usageType: 'SignIn', phone: { maskedPhone: '+7 999 ***-**-12', phoneHash: PHONES[0] }, at: T0 }, hashPhone),
+    ).rejects.toMatchObject({ field: 'phoneHash' });
+  });
+
   it('records a send, then callbacks in order, ending delivered with time-to-deliver', async () => {
     const sent = await send(store, { at: T0 });
     expect(sent.result).toBe('created');

@@ -17,7 +17,7 @@ import {
 import { TTD_BOUNDS_MS } from './histogram';
 import { DEFAULT_KEY_PREFIX, deliveryKeys, HOUR_MS, hourBucket, minuteBucket, OUTCOMES } from './keys';
 import { statusFromCode, statusRank, type Delivery, type DeliveryOutcome, type ListOutcome, type TimelineEntry } from './model';
-import { InvalidPhoneError, maskPhone, normalizePhone, type PhoneHasher } from './phone';
+import { InvalidPhoneError, isMaskedPhone, maskPhone, normalizePhone, type PhoneHasher } from './phone';
 import { APPLY_STATUS_SCRIPT, FORWARD_SCRIPT, REFUSAL_SCRIPT, SEND_SCRIPT } from './scripts';
 import { aggregateStats, planStats, type DeliveryStats, type StatsQuery } from './stats';
 
@@ -35,8 +35,11 @@ export type RecordSendInput = {
   /** SMS Aero message id. */
   id: string | number;
   usageType: string;
-  /** The raw number: used here for the mask and the HMAC only, never stored. */
-  phone: string;
+  /**
+   * The raw number — used here for the mask and the HMAC only, never stored — or, when the caller must not
+   * hold the number any more (a send recorded later from a queue), its mask and HMAC computed at send time.
+   */
+  phone: string | ProtectedPhone;
   source?: 'relay' | 'test';
   at?: number;
   /** Status from SMS Aero's send response. */
@@ -49,6 +52,9 @@ export type RecordSendInput = {
  * time, indexes, counters), its status is the callback's unless the send's own status is newer by
  * decideTransition, and time-to-deliver is measured from the send time.
  */
+/** What the log keeps of a number: the mask operators see and the keyed hash exact search uses. */
+export type ProtectedPhone = { maskedPhone: string; phoneHash: string };
+
 export type RecordSendResult = { result: 'created' | 'merged' | 'duplicate'; delivery: Delivery };
 
 export type ApplyStatusInput = {
@@ -167,7 +173,14 @@ export function createDeliveryStore(redis: Redis, options: DeliveryStoreOptions 
   const common = (at: number) => [String(at - retentionMs), String(retentionMs)];
   const counterArgs = () => [keys.counterPrefix, String(retentionMs + COUNTER_GRACE_MS), String(timelineMax)];
 
-  async function protectPhone(phone: string, hashPhone: PhoneHasher) {
+  async function protectPhone(phone: string | ProtectedPhone, hashPhone: PhoneHasher): Promise<ProtectedPhone> {
+    if (typeof phone !== 'string') {
+      // Already protected: accept only what maskPhone makes, so a raw number can never slip in this way.
+      if (typeof phone.maskedPhone !== 'string' || !isMaskedPhone(phone.maskedPhone)) {
+        throw new DeliveryInputError('maskedPhone', 'must be a mask made by maskPhone');
+      }
+      return { maskedPhone: phone.maskedPhone, phoneHash: checkPhoneHash(phone.phoneHash) };
+    }
     const digits = normalizePhone(phone);
     return { maskedPhone: maskPhone(digits), phoneHash: checkPhoneHash(await hashPhone(digits)) };
   }
