@@ -201,6 +201,11 @@ describe('createSmsAeroClient().send', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('files an empty balance answered as HTTP 400 (as the gates do) under no-credits, not validation', async () => {
+    const { fetchImpl } = fakeGates(() => json({ success: false, data: null, message: 'Not enough money on the balance.' }, 400));
+    expect(await rejection(client(fetchImpl).send({ number: PHONE, sign: 'S', text: TEXT }))).toMatchObject({ kind: 'no-credits', status: 400 });
+  });
+
   it('treats a success without an id, or a non-JSON body, as an upstream error', async () => {
     const noId = fakeGates(() => json({ success: true, data: { status: 0 } }));
     expect(await rejection(client(noId.fetchImpl).send({ number: PHONE, sign: 'S', text: TEXT }))).toMatchObject({ kind: 'upstream' });

@@ -4,6 +4,7 @@ export const SMS_AERO_DEFAULT_BASE_URL = 'https://gate.smsaero.ru/v2';
 const DEFAULT_HOST = 'gate.smsaero.ru';
 // The official SDKs fail over to these when the main gate is unreachable.
 const MIRROR_HOSTS = ['gate.smsaero.org', 'gate.smsaero.net', 'gate.smsaero.uz'];
+const NO_CREDITS = /credit|money|balance|баланс|средств/i;
 
 export type SmsAeroErrorKind = 'auth' | 'validation' | 'rejected' | 'no-credits' | 'network' | 'upstream';
 
@@ -190,14 +191,16 @@ export function createSmsAeroClient(options: SmsAeroClientOptions): SmsAeroClien
     if (response.status === 402) return fail('no-credits', `SMS Aero account has no credits${upstreamMessage}`);
     if (!isObject(parsed)) return fail('upstream', 'SMS Aero answered with a body that is not a JSON object');
     if (parsed.result === 'no credits') return fail('no-credits', 'SMS Aero account has no credits');
+    // The gates answer an empty balance as HTTP 400 "Not enough money on the balance.": not a validation error.
+    if (parsed.success !== true && typeof parsed.message === 'string' && NO_CREDITS.test(parsed.message)) {
+      return fail('no-credits', `SMS Aero account has no credits${upstreamMessage}`);
+    }
     if (parsed.result === 'reject') return fail('rejected', `SMS Aero rejected the request${upstreamMessage}`, scrubDetails(parsed.reason, scrub));
     if (response.status === 400 || response.status === 422) {
       return fail('validation', `SMS Aero rejected the request as invalid${upstreamMessage}`, scrubDetails(parsed.data, scrub));
     }
     if (response.status >= 400) return fail('upstream', `SMS Aero answered with an error${upstreamMessage}`);
     if (parsed.success !== true) {
-      const message = typeof parsed.message === 'string' ? parsed.message : '';
-      if (/credit|money|balance|баланс|средств/i.test(message)) return fail('no-credits', `SMS Aero account has no credits${upstreamMessage}`);
       if (isObject(parsed.data)) return fail('validation', `SMS Aero rejected the request as invalid${upstreamMessage}`, scrubDetails(parsed.data, scrub));
       return fail('rejected', `SMS Aero did not accept the request${upstreamMessage}`);
     }

@@ -41,12 +41,8 @@ const relayHeaders = z.object({
 
 type SendFailure = { status: 400 | 502 | 503; error: string; message: string };
 
-// Gates answer "not enough money" as HTTP 400 too, which the client files under validation.
-const NO_CREDITS = /credit|money|balance|баланс|средств/i;
-
 function failureFor(error: SmsAeroError): SendFailure {
-  const kind = error.kind === 'validation' && NO_CREDITS.test(error.message) ? 'no-credits' : error.kind;
-  switch (kind) {
+  switch (error.kind) {
     case 'validation':
       return { status: 400, error: 'smsaero_validation', message: `SMS Aero refused the message as invalid: ${error.message}` };
     case 'no-credits':
