@@ -3,6 +3,7 @@ import Logto from 'next-auth/providers/logto';
 import { NextResponse } from 'next/server';
 import { hasRole, isApiPath, isSignedIn, requirementFor } from './lib/auth/access';
 import { needsRefresh, refreshTokens } from './lib/auth/refresh';
+import { sessionFromToken } from './lib/auth/session-from-token';
 import { loadAppEnv } from './lib/env/app';
 
 // Edge-safe half of the split config: no Node APIs, no storage. middleware.ts runs exactly these callbacks
@@ -75,16 +76,8 @@ export const authConfig = {
       return token;
     },
     session({ session, token }) {
-      session.user = {
-        ...session.user,
-        id: token.sub ?? '',
-        name: token.name ?? null,
-        username: token.username ?? null,
-        roles: token.roles ?? [],
-      };
-      session.expiresAt = token.expiresAt;
-      session.error = token.error;
-      return session;
+      // One shape for auth(), /api/auth/session and the middleware's fast path (lib/auth/fast-path.ts).
+      return sessionFromToken(token, session.expires);
     },
   },
 } satisfies NextAuthConfig;

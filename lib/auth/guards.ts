@@ -1,13 +1,13 @@
 import { forbidden, redirect } from 'next/navigation';
 import type { Session } from 'next-auth';
-import { auth } from '../../auth';
 import { loadAppEnv } from '../env/app';
 import { hasRole, isSignedIn } from './access';
+import { currentSession } from './session';
 
 // Server-side re-checks for pages and server actions. The middleware already ran the same rules, but it
 // can be bypassed (CVE-2025-29927, prefetch URLs), so every protected entry point calls one of these.
 export async function requireSession(returnTo: string): Promise<Session> {
-  const session = await auth();
+  const session = await currentSession();
   if (!session || !isSignedIn(session)) redirect(`/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`);
   return session;
 }
@@ -20,7 +20,7 @@ export async function requireOperator(returnTo: string): Promise<Session> {
 
 /** For route handlers: a JSON error instead of a redirect or an HTML page. */
 export async function operatorOrError(): Promise<{ session: Session; error?: never } | { session?: never; error: Response }> {
-  const session = await auth();
+  const session = await currentSession();
   if (!session || !isSignedIn(session)) {
     return { error: Response.json({ error: 'unauthenticated', message: 'Sign in first.' }, { status: 401 }) };
   }
