@@ -11,6 +11,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
+          // next-auth's ESM imports `next/server` without `.js`, which only a bundler resolves: let vite load it.
+          server: { deps: { inline: ['next-auth'] } },
           include: ['lib/**/*.test.ts', 'dev/**/*.test.ts', 'tests/unit/**/*.test.ts', 'scripts/**/*.test.ts'],
           setupFiles: ['tests/unit/setup.ts'],
         },

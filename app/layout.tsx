@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { auth } from '@/auth';
+import { currentSession } from '@/lib/auth/session';
 import { hasRole, isSignedIn } from '@/lib/auth/access';
 import { loadAppEnv } from '@/lib/env/app';
 import './globals.css';
@@ -12,7 +12,7 @@ export const metadata: Metadata = {
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const session = await auth();
+  const session = await currentSession();
   const signedIn = isSignedIn(session);
   return (
     <html lang="en">

@@ -1,9 +1,9 @@
-import { auth } from '@/auth';
+import { currentSession } from '@/lib/auth/session';
 import { SignInButton, SignOutButton } from '@/app/components/auth-buttons';
 import { isSignedIn } from '@/lib/auth/access';
 
 export default async function Home() {
-  const session = await auth();
+  const session = await currentSession();
   if (session?.error) {
     return (
       <section className="card">

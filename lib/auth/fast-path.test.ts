@@ -1,6 +1,6 @@
 import type { NextAuthConfig } from 'next-auth';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DAY, MAX_AGE, ORIGIN, loadAuth, operator, request, sealed, testEnv, viewer, type LoadedAuth } from './auth-test-env';
+import { DAY, MAX_AGE, ORIGIN, loadAuth, operator, request, sealed, testEnv, viewer, type LoadedAuth } from '../../tests/support/auth';
 import { createSessionFastPath, type SessionFastPath } from './fast-path';
 
 let auth: LoadedAuth;

@@ -2,7 +2,7 @@ import { createActionURL } from '@auth/core';
 import type { NextAuthConfig } from 'next-auth';
 import { decode } from 'next-auth/jwt';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DAY, MAX_AGE, loadAuth, nowSeconds, operator, request, sealed, testEnv, viewer, type LoadedAuth } from './auth-test-env';
+import { DAY, MAX_AGE, loadAuth, nowSeconds, operator, request, sealed, testEnv, viewer, type LoadedAuth } from '../../tests/support/auth';
 import { cookieNames, createFreshSessionReader, type FreshSessionReader } from './fresh-session';
 import { sessionFromToken } from './session-from-token';
 

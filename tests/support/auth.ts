@@ -1,18 +1,9 @@
 // Test support for lib/auth/*.test.ts: the real auth.config.ts / middleware.ts loaded under a test
 // environment, and session cookies sealed the way Auth.js seals them. Not imported by app code.
-import { register } from 'node:module';
 import type { NextAuthConfig } from 'next-auth';
 import { encode, type JWT } from 'next-auth/jwt';
 import { NextRequest } from 'next/server';
 import { vi } from 'vitest';
-
-// next-auth's ESM imports `next/server`, `next/headers`… without the `.js` that Next's package (no exports
-// map) needs outside a bundler; Node loads next-auth natively under vitest, so resolve them as Next's bundler does.
-register(
-  `data:text/javascript,${encodeURIComponent(
-    'export async function resolve(s, c, next) { return next(/^next\\/[\\w-]+$/.test(s) ? `${s}.js` : s, c); }',
-  )}`,
-);
 
 export const SECRET = 'unit-test-secret-unit-test-secret-unit-test';
 export const ORIGIN = 'http://localhost:3000';
