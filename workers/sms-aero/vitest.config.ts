@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
+import { LOCAL_CONNECTOR } from '../../dev/stack';
+
 // The Worker's tests run inside workerd (@cloudflare/vitest-plugin, the renamed vitest-pool-workers),
 // against the real local stand-ins started by test/global-setup.ts: the Upstash-compatible store, the
 // SMS Aero simulator and a recorder standing in for the forward target and the Worker's public URL.
@@ -21,17 +23,6 @@ export default defineConfig({
   root: here,
   plugins: [
     cloudflareTest(({ inject }) => {
-      const connector = {
-        email: 'dev@example.test',
-        apiKey: 'dev-smsaero-key',
-        senderName: 'SMS Aero',
-        templates: [
-          { usageType: 'SignIn', content: 'Your sign-in code is {{code}}' },
-          { usageType: 'Register', content: 'Your registration code is {{code}}' },
-          { usageType: 'ForgotPassword', content: 'Reset code: {{code}}' },
-          { usageType: 'Generic', content: 'Your code is {{code}}' },
-        ],
-      };
       return {
         wrangler: { configPath: `${here}wrangler.toml` },
         miniflare: {
@@ -42,7 +33,8 @@ export default defineConfig({
           compatibilityDate: TEST_COMPATIBILITY_DATE,
           bindings: {
             ...TEST_SECRETS,
-            SMSAERO_CONNECTOR: JSON.stringify(connector),
+            // The local stack's connector, aimed at the simulator the global setup starts.
+            SMSAERO_CONNECTOR: JSON.stringify(LOCAL_CONNECTOR),
             SMSAERO_API_URL: `${inject('simulatorUrl')}/v2`,
             // SMS Aero's callbacks go to the recorder; the tests replay them into the Worker.
             PUBLIC_URL: inject('recorderUrl'),
