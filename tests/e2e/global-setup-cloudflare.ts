@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root, runToCompletion, startNode, startStack, waitForHttp, type Service } from './processes';
 import { E2E, E2E_PORTS, appEnv, e2eRedisUrl, planE2EStack } from './stack';
-import { resetE2ERedis } from './redis';
+import { emptyRedisDatabase } from '../support/redis';
 
 // The same stack as global-setup.ts, but the app is the Cloudflare build: `opennextjs-cloudflare build`, served
 // by `wrangler dev` on workerd, so "works on Cloudflare" is tested, not assumed. The e2e settings go in as
@@ -32,7 +32,7 @@ export default async function setup() {
       // build nor end up in it; the script rewrites the baked .env module and fails if a secret leaked.
       await runToCompletion('opennext build', [buildScript, '--exclude-local-env'], appEnv());
     }
-    await resetE2ERedis(e2eRedisUrl);
+    await emptyRedisDatabase(e2eRedisUrl);
     const stack = await startStack(planE2EStack('none').services);
     services.push(...stack.services);
 

@@ -1,4 +1,5 @@
 import { LOCAL_SECRETS, planStack, type StackPorts } from '../../dev/stack';
+import { ownedRedisUrl } from '../support/redis';
 
 // The e2e stack: the same parts as `npm run dev` (dev/stack.ts), on their own ports so tests never collide
 // with a running dev stack, with token lifetimes short enough to watch a refresh happen.
@@ -20,7 +21,7 @@ export const E2E = {
 };
 
 /** Real Redis for the e2e log when REDIS_URL is set (CI): its own database, emptied at start. */
-export const e2eRedisUrl = process.env.REDIS_URL ? `${process.env.REDIS_URL.replace(/\/\d*$/, '')}/3` : undefined;
+export const e2eRedisUrl = ownedRedisUrl(3);
 
 export function planE2EStack(app: 'built' | 'none') {
   return planStack({

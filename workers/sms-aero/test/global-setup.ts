@@ -7,6 +7,7 @@ import type { TestProject } from 'vitest/node';
 
 import type * as SimulatorModule from '../../../dev/smsaero-simulator/server';
 import type * as StoreModule from '../../../dev/store/server';
+import type * as RedisSupport from '../../../tests/support/redis';
 import { startRecorder } from './support/recorder';
 
 // The Workers plugin resolves modules with browser/worker conditions, also for this file; the
@@ -15,27 +16,6 @@ import { startRecorder } from './support/recorder';
 const load = <T>(path: string): Promise<T> => tsImport(path, import.meta.url) as Promise<T>;
 
 export const STORE_TOKEN = 'worker-test-store-token';
-/** The Redis database the Worker tests own when REDIS_URL is set (the e2e tests own 3). */
-const WORKER_TEST_DB = 4;
-
-function workerTestRedisUrl(): string | undefined {
-  const base = process.env.REDIS_URL;
-  return base ? `${base.replace(/\/\d*$/, '')}/${WORKER_TEST_DB}` : undefined;
-}
-
-/** The Worker writes the log under its fixed key prefix, so a real Redis gets a database to itself. */
-async function emptyDatabase(url: string | undefined): Promise<void> {
-  if (!url) return;
-  const { default: IORedis } = await load<typeof import('ioredis')>('ioredis');
-  const client = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await client.connect();
-    await client.flushdb();
-  } finally {
-    client.disconnect();
-  }
-}
-
 async function closedPort(): Promise<number> {
   // A port that was free a moment ago and is closed now: connecting to it is refused, like a dead Redis.
   const server = createServer();
@@ -50,8 +30,9 @@ export default async function setup(project: TestProject) {
   const { startSmsAeroSimulator } = await load<typeof SimulatorModule>('../../../dev/smsaero-simulator/server.ts');
   // The embedded engine by default: a fresh, private store per run. With REDIS_URL (CI) the same tests
   // run against a real Redis, in a database of their own that is emptied before and after.
-  const redisUrl = workerTestRedisUrl();
-  await emptyDatabase(redisUrl);
+  const { ownedRedisUrl, emptyRedisDatabase } = await load<typeof RedisSupport>('../../../tests/support/redis.ts');
+  const redisUrl = ownedRedisUrl(4);
+  await emptyRedisDatabase(redisUrl);
   const store = await startStoreServer({ port: 0, token: STORE_TOKEN, ...(redisUrl ? { redisUrl } : {}) });
   const fast = { queuedMs: 20, transmittedMs: 60, finalMs: 120 };
   // A deep balance: the limit tests send bursts, and "no credits" has its own simulator below.
@@ -68,6 +49,6 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     await Promise.all([store.close(), simulator.close(), brokeSimulator.close(), recorder.close()]);
-    await emptyDatabase(redisUrl);
+    await emptyRedisDatabase(redisUrl);
   };
 }
