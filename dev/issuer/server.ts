@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
+import { runAsCommand } from '../cli';
 import { demoUsers } from './accounts';
-import { IssuerConfigError, loadIssuerConfig } from './config';
+import { loadIssuerConfig } from './config';
 import { createInteractionHandler } from './interactions';
 import { createProvider } from './provider';
 
@@ -109,37 +109,13 @@ export async function startIssuer(options: StartIssuerOptions = {}): Promise<Run
   };
 }
 
-async function main(): Promise<void> {
-  let issuer: RunningIssuer;
+runAsCommand(import.meta.url, '[dev-issuer]', async () => {
   try {
-    issuer = await startIssuer();
+    return await startIssuer();
   } catch (error) {
-    if (error instanceof IssuerConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      console.error('[dev-issuer] port already in use: set ISSUER_PORT to a free port or stop the other process');
-      process.exit(1);
+      throw new Error('port already in use: set ISSUER_PORT to a free port or stop the other process');
     }
     throw error;
   }
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    issuer.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(`[dev-issuer] shutdown after ${signal} failed`, error);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  void main();
-}
+});

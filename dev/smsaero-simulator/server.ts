@@ -3,7 +3,7 @@
 // can read the code a user would have received. Run: `npx tsx dev/smsaero-simulator/server.ts`.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
+import { portFromEnv, runAsCommand } from '../cli';
 import { CallbackDispatcher, type CallbackFormat, type CallbackLog, type Chaos, DEFAULT_RETRY, type RetryPolicy } from './callbacks';
 import { DEFAULT_TIMING, FINAL_STATUSES, lifecycleFor, statusName, type Timing } from './lifecycle';
 import {
@@ -297,33 +297,15 @@ function unixSeconds(): number {
 
 const CHAOS_PRESET: Chaos = { duplicateRate: 0.2, outOfOrderRate: 0.2, maxExtraDelayMs: 1500 };
 
-async function main(): Promise<void> {
-  const port = Number(process.env.SMSAERO_SIM_PORT ?? '8788');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`SMSAERO_SIM_PORT must be a port number (0-65535), got "${process.env.SMSAERO_SIM_PORT}"`);
-  }
+runAsCommand(import.meta.url, 'smsaero-simulator', async () => {
   const chaos = process.env.SMSAERO_SIM_CHAOS === '1' ? CHAOS_PRESET : undefined;
   const simulator = await startSmsAeroSimulator({
-    port,
+    port: portFromEnv('SMSAERO_SIM_PORT', 8788),
     email: process.env.SMSAERO_SIM_EMAIL || undefined,
     apiKey: process.env.SMSAERO_SIM_API_KEY || undefined,
     chaos,
     log: (line) => console.log(`smsaero-simulator: ${line}`),
   });
   console.log(`smsaero-simulator: SMS Aero v2 API on ${simulator.apiUrl}${chaos ? ' (chaos mode)' : ''}; inbox at ${simulator.url}/dev/inbox`);
-  const stop = () => {
-    simulator.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    console.error(`smsaero-simulator: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  });
-}
+  return simulator;
+});

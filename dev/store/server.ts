@@ -3,7 +3,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
+import { portFromEnv, runAsCommand } from '../cli';
 import type { CommandOutcome, StoreBackend } from './backend';
 import { createEmbeddedBackend } from './embedded-backend';
 import { createRedisBackend } from './redis-backend';
@@ -186,27 +186,9 @@ function send(res: ServerResponse, status: number, payload: unknown, closeConnec
   res.end(body);
 }
 
-async function main(): Promise<void> {
-  const port = Number(process.env.STORE_PORT ?? '8079');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`STORE_PORT must be a port number (0-65535), got "${process.env.STORE_PORT}"`);
-  }
+runAsCommand(import.meta.url, 'store', async () => {
   const token = process.env.STORE_TOKEN || 'dev-store-token';
-  const store = await startStoreServer({ port, token, redisUrl: process.env.REDIS_URL || undefined });
+  const store = await startStoreServer({ port: portFromEnv('STORE_PORT', 8079), token, redisUrl: process.env.REDIS_URL || undefined });
   console.log(`store: Upstash-compatible REST API on ${store.url} (${store.backend})`);
-  const stop = () => {
-    store.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    console.error(`store: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  });
-}
+  return store;
+});
